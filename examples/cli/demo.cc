@@ -1,0 +1,188 @@
+// audience demo: a synthetic lead base, a dozen segments, their sizes and
+// evaluation times, a live change, and one explanation.
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "audience/engine.h"
+#include "commands.h"
+#include "synthetic_data.h"
+
+namespace audience::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Millis(Clock::time_point since) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+}
+
+std::string Show(const Value& v) {
+  switch (v.index()) {
+    case 1:
+      return "\"" + std::get<std::string>(v) + "\"";
+    case 2:
+      return std::to_string(std::get<int64_t>(v));
+    case 3: {
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%.2f", std::get<double>(v));
+      return buf;
+    }
+    case 4:
+      return std::get<bool>(v) ? "true" : "false";
+    case 5: {
+      std::string out = "[";
+      for (const std::string& tag : std::get<TagList>(v)) {
+        if (out.size() > 1) out += ", ";
+        out += tag;
+      }
+      return out + "]";
+    }
+  }
+  return "(empty)";
+}
+
+std::string Describe(const Condition& c) {
+  std::string out;
+  switch (c.kind) {
+    case Condition::Kind::kField:
+      out = c.subject + " " + std::string(OpName(c.op));
+      break;
+    case Condition::Kind::kActivity:
+      out = std::string(OpName(c.op)) + " " + c.subject;
+      if (c.object) out += " #" + std::to_string(*c.object);
+      if (c.at_least > 1) out += " x" + std::to_string(c.at_least);
+      if (c.within_days) out += " in " + std::to_string(*c.within_days) + "d";
+      break;
+    case Condition::Kind::kSegment:
+      out = std::string(OpName(c.op)) + " \"" + c.subject + "\"";
+      break;
+  }
+  return out;
+}
+
+void PrintChanges(Engine& engine, const MutationResult& result) {
+  for (const MembershipChange& c : result.changes) {
+    absl::StatusOr<Segment> s = engine.GetSegment(c.segment);
+    std::printf("    lead %llu %s \"%s\"\n",
+                static_cast<unsigned long long>(c.lead),
+                c.kind == ChangeKind::kEntered ? "entered" : "left",
+                s.ok() ? s->definition.name.c_str() : "?");
+  }
+  if (result.changes.empty()) std::printf("    (no membership changed)\n");
+}
+
+bool Check(const absl::Status& status, const char* what) {
+  if (status.ok()) return true;
+  std::fprintf(stderr, "audience demo: %s: %s\n", what,
+               status.ToString().c_str());
+  return false;
+}
+
+}  // namespace
+
+int Demo(const Args& args) {
+  synthetic::Options options;
+  bool bad = false;
+  if (auto leads = FlagValue(args, "--leads", &bad)) {
+    auto r = std::from_chars(leads->data(), leads->data() + leads->size(),
+                             options.leads);
+    if (r.ec != std::errc() || options.leads == 0) bad = true;
+  }
+  if (bad) {
+    std::fprintf(stderr, "usage: audience demo [--leads N]  (N >= 1)\n");
+    return 2;
+  }
+
+  std::printf("audience demo: %s synthetic leads\n\n",
+              Thousands(options.leads).c_str());
+  absl::StatusOr<std::unique_ptr<Engine>> opened = Engine::Open(EngineOptions{});
+  if (!Check(opened.status(), "open")) return 1;
+  Engine& engine = **opened;
+  if (!Check(synthetic::DefineFields(engine), "fields")) return 1;
+  if (!Check(engine.AdvanceClock(options.now).status(), "clock")) return 1;
+
+  std::string leads = synthetic::LeadsNdjson(options);
+  std::string events = synthetic::EventsNdjson(options);
+  auto start = Clock::now();
+  absl::StatusOr<LoadReport> loaded = engine.LoadLeads(leads, "leads");
+  double lead_ms = Millis(start);
+  if (!Check(loaded.status(), "load leads")) return 1;
+  start = Clock::now();
+  absl::StatusOr<LoadReport> loaded_events = engine.LoadEvents(events, "events");
+  double event_ms = Millis(start);
+  if (!Check(loaded_events.status(), "load events")) return 1;
+  std::printf("loaded %s leads in %.0f ms (%.2f M leads/s, %.0f MB of NDJSON)\n",
+              Thousands(loaded->loaded).c_str(), lead_ms,
+              loaded->loaded / lead_ms / 1000, leads.size() / 1e6);
+  std::printf("loaded %s events in %.0f ms\n",
+              Thousands(loaded_events->loaded).c_str(), event_ms);
+  MemoryStats memory = engine.Memory();
+  uint64_t standard = 0;
+  for (const auto& [name, bytes] : memory.field_bytes) {
+    if (name == "email" || name == "country" || name == "stage" ||
+        name == "score" || name == "tags" || name == "created_at") {
+      standard += bytes;
+    }
+  }
+  std::printf("memory: %.1f bytes/lead for the standard fields, %.1f for "
+              "the id map\n\n",
+              static_cast<double>(standard) / memory.leads,
+              static_cast<double>(memory.row_bytes) / memory.leads);
+  std::string().swap(leads);
+  std::string().swap(events);
+
+  std::printf("%-24s %-32s %5s %11s %12s\n", "segment", "shows", "conds",
+              "members", "evaluate ms");
+  std::printf("%s\n", std::string(88, '-').c_str());
+  for (const synthetic::NamedSegment& s : synthetic::DemoSegments()) {
+    absl::StatusOr<MutationResult> created = engine.CreateSegment(s.definition);
+    if (!Check(created.status(), s.definition.name.c_str())) return 1;
+    // Median of five evaluations of the saved definition.
+    std::vector<double> times;
+    uint64_t count = 0;
+    for (int i = 0; i < 5; ++i) {
+      auto t = Clock::now();
+      absl::StatusOr<Preview> preview = engine.PreviewSegment(s.definition, 1);
+      times.push_back(Millis(t));
+      if (preview.ok()) count = preview->count;
+    }
+    std::sort(times.begin(), times.end());
+    std::printf("%-24s %-32s %5zu %11s %12.2f\n", s.definition.name.c_str(),
+                s.family.c_str(), s.definition.filters.size(),
+                Thousands(count).c_str(), times[2]);
+  }
+
+  const LeadId lead = std::min<uint64_t>(42, options.leads);
+  std::printf("\nlive update: lead %llu gets tag vip and score 950\n",
+              static_cast<unsigned long long>(lead));
+  LeadPatch patch;
+  patch.id = lead;
+  patch.set["score"] = int64_t{950};
+  patch.set["country"] = std::string("US");
+  patch.set["stage"] = std::string("sql");
+  patch.add_tags = {"vip"};
+  absl::StatusOr<MutationResult> patched = engine.PatchLead(patch);
+  if (!Check(patched.status(), "patch")) return 1;
+  PrintChanges(engine, *patched);
+
+  absl::StatusOr<SegmentId> segment = engine.FindSegment("US VIP prospects");
+  if (!Check(segment.status(), "find")) return 1;
+  absl::StatusOr<Explanation> why = engine.Explain(lead, *segment);
+  absl::StatusOr<Segment> saved = engine.GetSegment(*segment);
+  if (!Check(why.status(), "explain") || !Check(saved.status(), "get")) return 1;
+  std::printf("\nexplain lead %llu in \"US VIP prospects\": %s\n",
+              static_cast<unsigned long long>(lead),
+              why->member ? "member" : "not a member");
+  for (const ConditionOutcome& c : why->conditions) {
+    std::printf("  [%zu] %-28s %-5s value %s\n", c.index,
+                Describe(saved->definition.filters[c.index]).c_str(),
+                c.held ? "held" : "no", Show(c.value).c_str());
+  }
+  return 0;
+}
+
+}  // namespace audience::cli

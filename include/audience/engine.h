@@ -1,0 +1,136 @@
+// The engine: leads, segments, categories and the clock, behind one facade.
+//
+// An Engine is safe for concurrent access from multiple threads without
+// external synchronization: queries (const methods) run concurrently with
+// each other, mutations are serialised, and every query sees the state before
+// or after a mutation, never in between.
+//
+// Every call that can fail returns absl::Status / absl::StatusOr; no
+// exception crosses this API. A failed mutation leaves the engine unchanged.
+// Running out of memory is fatal (CRoaring and the standard library abort).
+#ifndef AUDIENCE_ENGINE_H_
+#define AUDIENCE_ENGINE_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "audience/lead.h"
+#include "audience/membership.h"
+#include "audience/options.h"
+#include "audience/schema.h"
+#include "audience/segment.h"
+#include "audience/types.h"
+
+namespace audience {
+
+class Engine {
+ public:
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(
+      const EngineOptions& options);
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  ~Engine();
+
+  // --- Schema -------------------------------------------------------------
+
+  // Declares a custom field. `id` is reserved; names are case-sensitive.
+  // ALREADY_EXISTS when the name is taken (standard fields included).
+  absl::Status DefineField(std::string_view name, FieldType type);
+  std::vector<FieldDefinition> Fields() const;
+
+  // --- Categories ---------------------------------------------------------
+
+  absl::StatusOr<CategoryId> CreateCategory(std::string_view name);
+  absl::Status RenameCategory(std::string_view name, std::string_view new_name);
+  // FAILED_PRECONDITION while a segment uses the category (names them).
+  absl::Status DeleteCategory(std::string_view name);
+  std::vector<Category> Categories() const;  // by id
+
+  // --- Segments -----------------------------------------------------------
+
+  // Validates and saves the segment, then evaluates it; its initial members
+  // are reported as entered. INVALID_ARGUMENT names the bad condition
+  // ("filters[2]: ..."), NOT_FOUND an unknown category or segment,
+  // ALREADY_EXISTS a taken name.
+  absl::StatusOr<MutationResult> CreateSegment(const SegmentDefinition& def);
+  // Replaces the whole definition and re-evaluates; reports the difference.
+  absl::StatusOr<MutationResult> UpdateSegment(SegmentId id,
+                                               const SegmentDefinition& def);
+  // Deletes permanently; members are reported as left. FAILED_PRECONDITION
+  // while other segments' filters reference it (names them).
+  absl::StatusOr<MutationResult> DeleteSegment(SegmentId id);
+
+  // NOT_FOUND when no segment has this name (case-insensitive).
+  absl::StatusOr<SegmentId> FindSegment(std::string_view name) const;
+  absl::StatusOr<Segment> GetSegment(SegmentId id) const;
+  std::vector<Segment> ListSegments() const;  // by id
+
+  // --- Leads and activity -------------------------------------------------
+
+  // Creates or replaces a lead (fields left out become empty).
+  // INVALID_ARGUMENT for an undeclared field or a value of the wrong type.
+  absl::StatusOr<MutationResult> UpsertLead(const Lead& lead);
+  // NOT_FOUND for an unknown lead.
+  absl::StatusOr<MutationResult> PatchLead(const LeadPatch& patch);
+  // Removes the lead with its events and overrides; memberships are left.
+  absl::StatusOr<MutationResult> DeleteLead(LeadId id);
+  absl::StatusOr<Lead> GetLead(LeadId id) const;  // only non-empty fields
+  size_t LeadCount() const;
+
+  // Records an event. NOT_FOUND for an unknown lead.
+  absl::StatusOr<MutationResult> RecordEvent(const Event& event);
+
+  // Bulk loads from NDJSON text: one lead object ({"id": 7, "email": ...})
+  // or one event object ({"lead": 7, "type": ..., "object": ..., "ts": ...})
+  // per line. Bad lines are rejected and named ("<source>:<line>: ..."), the
+  // rest load; blank lines are skipped. Cost: faster per lead than UpsertLead,
+  // segments are re-evaluated once at the end.
+  absl::StatusOr<LoadReport> LoadLeads(std::string_view ndjson,
+                                       std::string_view source = "leads");
+  absl::StatusOr<LoadReport> LoadEvents(std::string_view ndjson,
+                                        std::string_view source = "events");
+
+  // --- Clock --------------------------------------------------------------
+
+  Timestamp Now() const;
+  // Moves the clock forward; relative time conditions follow.
+  // FAILED_PRECONDITION when `now` is before the current clock; the same
+  // time is a no-op.
+  absl::StatusOr<MutationResult> AdvanceClock(Timestamp now);
+
+  // --- Queries ------------------------------------------------------------
+
+  absl::StatusOr<uint64_t> Count(SegmentId segment) const;
+  absl::StatusOr<bool> Contains(SegmentId segment, LeadId lead) const;
+  // Members in ascending lead id order, starting after `after` (exclusive;
+  // nullopt = from the start). REQUIRES: limit >= 1. Cost: linear in the
+  // segment's size.
+  absl::StatusOr<MembersPage> Members(SegmentId segment,
+                                      std::optional<LeadId> after,
+                                      size_t limit) const;
+  // Why `lead` is or is not in `segment`, condition by condition.
+  absl::StatusOr<Explanation> Explain(LeadId lead, SegmentId segment) const;
+  // Evaluates a definition without saving it. The name may be empty or
+  // equal an existing segment's; everything else is validated as
+  // CreateSegment does. REQUIRES: 1 <= limit <= 1000.
+  absl::StatusOr<Preview> PreviewSegment(const SegmentDefinition& def,
+                                         size_t limit) const;
+
+  // Sizes of the engine's parts, for capacity planning.
+  MemoryStats Memory() const;
+
+ private:
+  class Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace audience
+
+#endif  // AUDIENCE_ENGINE_H_

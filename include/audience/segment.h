@@ -1,0 +1,82 @@
+// Segments, categories and the query results about them.
+#ifndef AUDIENCE_SEGMENT_H_
+#define AUDIENCE_SEGMENT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "audience/filter.h"
+#include "audience/lead.h"
+#include "audience/types.h"
+
+namespace audience {
+
+// What a host writes to create or replace a segment. Names are trimmed,
+// 1..200 characters, unique and looked up case-insensitively.
+struct SegmentDefinition {
+  std::string name;
+  std::optional<std::string> category;  // must name an existing category
+  bool is_public = false;  // only public segments may feed campaigns
+  std::string description;
+  std::vector<Condition> filters;  // AND; empty = a manual list
+};
+
+// A saved segment as the engine reports it: names are the stored spelling,
+// and segment references carry the referenced segment's current name.
+struct Segment {
+  SegmentId id = 0;
+  SegmentDefinition definition;
+  uint64_t member_count = 0;
+};
+
+struct Category {
+  CategoryId id = 0;
+  std::string name;
+};
+
+// A page of members in ascending lead id order. `next` is the cursor for the
+// following page (pass it as `after`), or nullopt after the last page.
+struct MembersPage {
+  std::vector<LeadId> leads;
+  std::optional<LeadId> next;
+};
+
+// One condition of an explanation, in the definition's order.
+struct ConditionOutcome {
+  size_t index = 0;
+  bool held = false;
+  // The lead's value that the condition read: the field's value, the number
+  // of qualifying events (activity), or membership (segment, as a bool).
+  Value value;
+};
+
+struct Explanation {
+  bool member = false;   // the final answer, manual overrides included
+  bool matches = false;  // what the filters alone say
+  enum class Manual : uint8_t { kNone, kAdded, kRemoved };
+  Manual manual = Manual::kNone;  // a manual override that decides
+  std::vector<ConditionOutcome> conditions;
+};
+
+// The audience of an unsaved definition.
+struct Preview {
+  uint64_t count = 0;
+  std::vector<LeadId> first_members;  // ascending
+};
+
+// Approximate bytes held by each part of an engine.
+struct MemoryStats {
+  uint64_t leads = 0;
+  // Per field, in schema order: values, null bitmap, dictionary and index.
+  std::vector<std::pair<std::string, uint64_t>> field_bytes;
+  uint64_t row_bytes = 0;       // lead id map, live bitmap
+  uint64_t activity_bytes = 0;  // events and their indexes
+  uint64_t segment_bytes = 0;   // membership bitmaps
+};
+
+}  // namespace audience
+
+#endif  // AUDIENCE_SEGMENT_H_

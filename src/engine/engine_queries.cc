@@ -1,0 +1,69 @@
+// Read-only questions about segments and leads.
+#include "absl/strings/str_cat.h"
+#include "engine/engine_core.h"
+#include "engine/sorted_leads.h"
+#include "util/status_macros.h"
+
+namespace audience {
+
+absl::StatusOr<uint64_t> EngineCore::Count(SegmentId segment) const {
+  ASSIGN_OR_RETURN(const SegmentState* s, GetState(segment));
+  return s->members.cardinality();
+}
+
+absl::StatusOr<bool> EngineCore::Contains(SegmentId segment,
+                                          LeadId lead) const {
+  ASSIGN_OR_RETURN(const SegmentState* s, GetState(segment));
+  std::optional<Row> row = store_.Find(lead);
+  return row && s->members.contains(*row);
+}
+
+absl::StatusOr<MembersPage> EngineCore::MembersOf(SegmentId segment,
+                                                  std::optional<LeadId> after,
+                                                  size_t limit) const {
+  ASSIGN_OR_RETURN(const SegmentState* s, GetState(segment));
+  if (limit < 1) {
+    return absl::InvalidArgumentError("limit must be at least 1");
+  }
+  return SortedLeads(store_, s->members, after, limit);
+}
+
+absl::StatusOr<Explanation> EngineCore::Explain(LeadId lead,
+                                                SegmentId segment) const {
+  ASSIGN_OR_RETURN(const SegmentState* s, GetState(segment));
+  ASSIGN_OR_RETURN(Row row, GetRow(lead));
+  const EvalContext ctx = Context();
+  Explanation out;
+  out.member = s->members.contains(row);
+  out.matches = s->matches.contains(row);
+  if (s->added.contains(row)) {
+    out.manual = Explanation::Manual::kAdded;
+  } else if (s->removed.contains(row)) {
+    out.manual = Explanation::Manual::kRemoved;
+  }
+  const auto& predicates = s->plan.predicates();
+  for (size_t i = 0; i < predicates.size(); ++i) {
+    out.conditions.push_back(ConditionOutcome{
+        i, predicates[i]->Matches(ctx, row), predicates[i]->Observe(ctx, row)});
+  }
+  return out;
+}
+
+MemoryStats EngineCore::Memory() const {
+  MemoryStats stats;
+  stats.leads = store_.lead_count();
+  const Schema& schema = store_.schema();
+  for (FieldId f = 0; f < schema.size(); ++f) {
+    stats.field_bytes.emplace_back(schema.field(f).name,
+                                   store_.FieldMemoryBytes(f));
+  }
+  stats.row_bytes = store_.RowMemoryBytes();
+  stats.activity_bytes = store_.activity().MemoryBytes();
+  for (const auto& [id, s] : segments_.all()) {
+    stats.segment_bytes += BitmapBytes(s->matches) + BitmapBytes(s->added) +
+                           BitmapBytes(s->removed) + BitmapBytes(s->members);
+  }
+  return stats;
+}
+
+}  // namespace audience

@@ -1,0 +1,144 @@
+// Segment definitions: create, update, delete, get, list, preview.
+#include "util/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/engine_core.h"
+#include "engine/sorted_leads.h"
+#include "filter/compile.h"
+#include "util/status_macros.h"
+#include "util/text.h"
+
+namespace audience {
+
+namespace {
+constexpr size_t kMaxDescriptionBytes = 64 * 1024;
+constexpr size_t kMaxPreviewLimit = 1000;
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SegmentState>> EngineCore::Prepare(
+    const SegmentDefinition& def, std::optional<SegmentId> self,
+    bool preview) const {
+  auto state = std::make_unique<SegmentState>();
+  if (preview) {
+    if (!def.name.empty()) {
+      ASSIGN_OR_RETURN(state->name, NormalizeName(def.name, "segment name"));
+    }
+  } else {
+    ASSIGN_OR_RETURN(state->name, segments_.names().Check(def.name, self));
+  }
+  if (def.category) {
+    ASSIGN_OR_RETURN(state->category, categories_.Lookup(*def.category));
+  }
+  if (def.description.size() > kMaxDescriptionBytes) {
+    return absl::InvalidArgumentError(StrCat(
+        "description is longer than ", kMaxDescriptionBytes, " bytes"));
+  }
+  state->is_public = def.is_public;
+  state->description = def.description;
+  state->filters = def.filters;
+  ASSIGN_OR_RETURN(state->plan,
+                   CompileFilters(def.filters, store_.schema(),
+                                  [this](std::string_view name) {
+                                    return segments_.names().Find(name);
+                                  }));
+  for (const auto& predicate : state->plan.predicates()) {
+    state->refs.push_back(predicate->reads().segment);
+  }
+  if (self) {
+    for (size_t i = 0; i < state->refs.size(); ++i) {
+      const std::optional<SegmentId>& ref = state->refs[i];
+      if (ref && segments_.DependsOn(*ref, *self)) {
+        return absl::InvalidArgumentError(StrCat(
+            "filters[", i, "]: referencing segment ",
+            Quote(segments_.Find(*ref)->name),
+            *ref == *self ? " from itself" : ", which depends on this segment,",
+            " would create a cycle"));
+      }
+    }
+  }
+  return state;
+}
+
+absl::StatusOr<MutationResult> EngineCore::CreateSegment(
+    const SegmentDefinition& def) {
+  ASSIGN_OR_RETURN(auto state, Prepare(def, std::nullopt, false));
+  SegmentState& s = segments_.Insert(std::move(state));
+  ChangeCollector changes(now_);
+  Refresh({s.id}, ChangeCause::kSegmentEdited, changes);
+  return Finish(changes, s.id);
+}
+
+absl::StatusOr<MutationResult> EngineCore::UpdateSegment(
+    SegmentId id, const SegmentDefinition& def) {
+  RETURN_IF_ERROR(GetState(id).status());
+  ASSIGN_OR_RETURN(auto state, Prepare(def, id, false));
+  segments_.Redefine(id, std::move(state));
+  ChangeCollector changes(now_);
+  Refresh({id}, ChangeCause::kSegmentEdited, changes);
+  return Finish(changes);
+}
+
+absl::StatusOr<MutationResult> EngineCore::DeleteSegment(SegmentId id) {
+  ASSIGN_OR_RETURN(const SegmentState* s, GetState(id));
+  std::vector<std::string> users;
+  for (SegmentId user : segments_.ReferencedBy(id)) {
+    users.push_back(Quote(segments_.Find(user)->name));
+  }
+  if (!users.empty()) {
+    return absl::FailedPreconditionError(
+        StrCat("segment ", Quote(s->name),
+                     " is referenced by the filters of ",
+                     absl::StrJoin(users, ", ")));
+  }
+  ChangeCollector changes(now_);
+  changes.AddDiff(id, s->members, Roaring(), ChangeCause::kSegmentEdited,
+                  store_);
+  segments_.Erase(id);
+  return Finish(changes);
+}
+
+absl::StatusOr<SegmentId> EngineCore::FindSegment(std::string_view name) const {
+  return segments_.names().Lookup(name);
+}
+
+Segment EngineCore::Describe(const SegmentState& s) const {
+  Segment out;
+  out.id = s.id;
+  out.member_count = s.members.cardinality();
+  SegmentDefinition& d = out.definition;
+  d.name = s.name;
+  if (s.category) d.category = categories_.name(*s.category);
+  d.is_public = s.is_public;
+  d.description = s.description;
+  d.filters = s.filters;
+  for (size_t i = 0; i < d.filters.size(); ++i) {
+    if (s.refs[i]) d.filters[i].subject = segments_.Find(*s.refs[i])->name;
+  }
+  return out;
+}
+
+absl::StatusOr<Segment> EngineCore::GetSegment(SegmentId id) const {
+  ASSIGN_OR_RETURN(const SegmentState* s, GetState(id));
+  return Describe(*s);
+}
+
+std::vector<Segment> EngineCore::ListSegments() const {
+  std::vector<Segment> out;
+  for (const auto& [id, s] : segments_.all()) out.push_back(Describe(*s));
+  return out;
+}
+
+absl::StatusOr<Preview> EngineCore::PreviewSegment(const SegmentDefinition& def,
+                                                   size_t limit) const {
+  if (limit < 1 || limit > kMaxPreviewLimit) {
+    return absl::InvalidArgumentError(StrCat(
+        "limit must be between 1 and ", kMaxPreviewLimit, ", got ", limit));
+  }
+  ASSIGN_OR_RETURN(auto state, Prepare(def, std::nullopt, true));
+  Roaring matches = state->plan.Evaluate(Context());
+  Preview preview;
+  preview.count = matches.cardinality();
+  preview.first_members = SortedLeads(store_, matches, std::nullopt, limit).leads;
+  return preview;
+}
+
+}  // namespace audience

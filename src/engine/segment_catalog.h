@@ -1,0 +1,91 @@
+// The saved segments: definitions, compiled plans, membership bitmaps, names
+// and the dependency graph of segment-of-segment references.
+#ifndef AUDIENCE_ENGINE_SEGMENT_CATALOG_H_
+#define AUDIENCE_ENGINE_SEGMENT_CATALOG_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audience/filter.h"
+#include "audience/segment.h"
+#include "engine/name_index.h"
+#include "filter/plan.h"
+#include "util/bitmap.h"
+
+namespace audience {
+
+// Invariants: members == (matches | added) - removed; added and removed are
+// disjoint; all four hold live rows only.
+struct SegmentState {
+  SegmentId id = 0;
+  std::string name;
+  std::optional<CategoryId> category;
+  bool is_public = false;
+  std::string description;
+  std::vector<Condition> filters;  // as defined
+  // Per condition, the segment it references (bound by id, so renames keep
+  // the reference).
+  std::vector<std::optional<SegmentId>> refs;
+  Plan plan;
+
+  Roaring matches;  // what the filters say
+  Roaring added;    // manual adds
+  Roaring removed;  // manual removes
+  Roaring members;
+
+  // Recomputes members from matches and the overrides.
+  void RecomputeMembers() {
+    members = matches;
+    members |= added;
+    members -= removed;
+  }
+  // What the row's membership is once its match is `matches_row`.
+  bool MemberGiven(Row row, bool matches_row) const {
+    return (matches_row || added.contains(row)) && !removed.contains(row);
+  }
+};
+
+// Invariants: topo_order_ lists every segment after the segments it
+// references; the graph has no cycles.
+class SegmentCatalog {
+ public:
+  SegmentState* Find(SegmentId id);
+  const SegmentState* Find(SegmentId id) const;
+  const NameIndex<SegmentId>& names() const { return names_; }
+
+  SegmentId NextId() const { return next_id_; }
+  // Takes the state, giving it the next id.
+  SegmentState& Insert(std::unique_ptr<SegmentState> state);
+  // Replaces the definition parts of `id` (name, category, flags, filters,
+  // plan) keeping its bitmaps.
+  void Redefine(SegmentId id, std::unique_ptr<SegmentState> definition);
+  void Erase(SegmentId id);
+
+  // Segments whose filters reference `id`, by id.
+  std::vector<SegmentId> ReferencedBy(SegmentId id) const;
+  // True when `from` reads `target`, directly or through other segments.
+  bool DependsOn(SegmentId from, SegmentId target) const;
+
+  // Every segment, dependencies first.
+  const std::vector<SegmentId>& topo_order() const { return topo_order_; }
+  // Every segment, by id.
+  const std::map<SegmentId, std::unique_ptr<SegmentState>>& all() const {
+    return segments_;
+  }
+  size_t size() const { return segments_.size(); }
+
+ private:
+  void RebuildOrder();
+
+  std::map<SegmentId, std::unique_ptr<SegmentState>> segments_;
+  NameIndex<SegmentId> names_{"segment"};
+  std::vector<SegmentId> topo_order_;
+  SegmentId next_id_ = 1;
+};
+
+}  // namespace audience
+
+#endif  // AUDIENCE_ENGINE_SEGMENT_CATALOG_H_

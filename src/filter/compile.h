@@ -1,0 +1,34 @@
+// Validating conditions against the schema and compiling them into
+// predicates. Errors name the condition: `filters[2]: field "score" expects
+// an integer, got string "abc"`.
+#ifndef AUDIENCE_FILTER_COMPILE_H_
+#define AUDIENCE_FILTER_COMPILE_H_
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "audience/filter.h"
+#include "filter/plan.h"
+#include "store/schema.h"
+
+namespace audience {
+
+// Resolves a segment name (case-insensitive) to its id.
+using SegmentLookup =
+    absl::FunctionRef<std::optional<SegmentId>(std::string_view)>;
+
+// NOT_FOUND for an unknown field or segment, INVALID_ARGUMENT for a wrong
+// operator, operand or qualifier.
+absl::StatusOr<Plan> CompileFilters(const std::vector<Condition>& filters,
+                                    const Schema& schema,
+                                    SegmentLookup lookup);
+
+// A short rendering of an operand for error messages: `string "abc"`.
+std::string DescribeOperand(const Operand& value);
+
+}  // namespace audience
+
+#endif  // AUDIENCE_FILTER_COMPILE_H_

@@ -1,0 +1,106 @@
+// The public vocabulary of filter.h: operator names and condition builders.
+#include <array>
+#include <utility>
+
+#include "audience/filter.h"
+#include "audience/types.h"
+
+namespace audience {
+
+namespace {
+constexpr std::array<std::pair<Op, std::string_view>, 28> kOpNames = {{
+    {Op::kEq, "eq"},
+    {Op::kNeq, "neq"},
+    {Op::kIn, "in"},
+    {Op::kNotIn, "not_in"},
+    {Op::kContains, "contains"},
+    {Op::kNotContains, "not_contains"},
+    {Op::kStartsWith, "starts_with"},
+    {Op::kEndsWith, "ends_with"},
+    {Op::kEmpty, "empty"},
+    {Op::kNotEmpty, "not_empty"},
+    {Op::kGt, "gt"},
+    {Op::kGte, "gte"},
+    {Op::kLt, "lt"},
+    {Op::kLte, "lte"},
+    {Op::kBetween, "between"},
+    {Op::kBefore, "before"},
+    {Op::kAfter, "after"},
+    {Op::kWithinLast, "within_last"},
+    {Op::kOlderThan, "older_than"},
+    {Op::kHas, "has"},
+    {Op::kNotHas, "not_has"},
+    {Op::kHasAny, "has_any"},
+    {Op::kHasAll, "has_all"},
+    {Op::kHasNone, "has_none"},
+    {Op::kDid, "did"},
+    {Op::kDidNot, "did_not"},
+    {Op::kMember, "member"},
+    {Op::kNotMember, "not_member"},
+}};
+}  // namespace
+
+std::string_view OpName(Op op) {
+  for (const auto& [o, name] : kOpNames) {
+    if (o == op) return name;
+  }
+  return "?";
+}
+
+std::optional<Op> ParseOp(std::string_view name) {
+  for (const auto& [o, n] : kOpNames) {
+    if (n == name) return o;
+  }
+  return std::nullopt;
+}
+
+bool IsNegativeOp(Op op) {
+  switch (op) {
+    case Op::kNeq:
+    case Op::kNotIn:
+    case Op::kNotContains:
+    case Op::kNotHas:
+    case Op::kHasNone:
+    case Op::kDidNot:
+    case Op::kNotMember:
+      return true;
+    default:
+      return false;
+  }
+}
+
+int64_t Duration::seconds() const {
+  return amount * (unit == Unit::kDays ? kSecondsPerDay : kSecondsPerHour);
+}
+
+Condition Condition::Field(std::string field, Op op, Operand value) {
+  Condition c;
+  c.kind = Kind::kField;
+  c.subject = std::move(field);
+  c.op = op;
+  c.value = std::move(value);
+  return c;
+}
+
+Condition Condition::Activity(std::string type, Op op,
+                              std::optional<int64_t> object, int64_t at_least,
+                              std::optional<int64_t> within_days) {
+  Condition c;
+  c.kind = Kind::kActivity;
+  c.subject = std::move(type);
+  c.op = op;
+  c.object = object;
+  c.at_least = at_least;
+  c.within_days = within_days;
+  return c;
+}
+
+Condition Condition::Segment(std::string segment, Op op) {
+  Condition c;
+  c.kind = Kind::kSegment;
+  c.subject = std::move(segment);
+  c.op = op;
+  return c;
+}
+
+}  // namespace audience

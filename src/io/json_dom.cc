@@ -1,0 +1,89 @@
+#include "io/json_dom.h"
+
+#include "util/str_cat.h"
+#include "util/text.h"
+
+namespace audience {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+std::string DescribeJson(element e) {
+  switch (e.type()) {
+    case element_type::ARRAY:
+      return "an array";
+    case element_type::OBJECT:
+      return "an object";
+    case element_type::INT64:
+      return StrCat(e.get_int64().value_unsafe());
+    case element_type::UINT64:
+      return StrCat(e.get_uint64().value_unsafe());
+    case element_type::DOUBLE:
+      return StrCat(e.get_double().value_unsafe());
+    case element_type::STRING:
+      return StrCat("string ", Quote(e.get_string().value_unsafe()));
+    case element_type::BOOL:
+      return e.get_bool().value_unsafe() ? "true" : "false";
+    case element_type::NULL_VALUE:
+      return "null";
+  }
+  return "?";
+}
+
+absl::Status ExpectedJson(std::string_view path, std::string_view what,
+                          element e) {
+  return absl::InvalidArgumentError(
+      StrCat(path, ": expected ", what, ", got ", DescribeJson(e)));
+}
+
+std::optional<element> Member(simdjson::dom::object object,
+                              std::string_view key) {
+  element e;
+  if (object.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) {
+    return std::nullopt;
+  }
+  return e;
+}
+
+absl::StatusOr<std::string> JsonString(element e, std::string_view path) {
+  std::string_view s;
+  if (e.get_string().get(s)) return ExpectedJson(path, "a string", e);
+  return std::string(s);
+}
+
+absl::StatusOr<int64_t> JsonInt64(element e, std::string_view path) {
+  if (e.type() != element_type::INT64) {
+    return ExpectedJson(path, "an integer", e);
+  }
+  return e.get_int64().value_unsafe();
+}
+
+absl::StatusOr<uint64_t> JsonUint64(element e, std::string_view path) {
+  if (e.type() == element_type::UINT64) return e.get_uint64().value_unsafe();
+  if (e.type() == element_type::INT64 && e.get_int64().value_unsafe() >= 0) {
+    return static_cast<uint64_t>(e.get_int64().value_unsafe());
+  }
+  return ExpectedJson(path, "a non-negative integer", e);
+}
+
+absl::StatusOr<bool> JsonBool(element e, std::string_view path) {
+  bool b;
+  if (e.get_bool().get(b)) return ExpectedJson(path, "true or false", e);
+  return b;
+}
+
+absl::StatusOr<simdjson::dom::object> JsonObject(element e,
+                                                 std::string_view path) {
+  simdjson::dom::object o;
+  if (e.get_object().get(o)) return ExpectedJson(path, "an object", e);
+  return o;
+}
+
+absl::StatusOr<simdjson::dom::array> JsonArray(element e,
+                                               std::string_view path) {
+  simdjson::dom::array a;
+  if (e.get_array().get(a)) return ExpectedJson(path, "an array", e);
+  return a;
+}
+
+}  // namespace audience

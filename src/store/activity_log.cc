@@ -1,0 +1,92 @@
+#include "store/activity_log.h"
+
+#include <algorithm>
+
+#include "util/text.h"
+
+namespace audience {
+
+namespace {
+bool ByTypeThenTs(const EventRecord& a, const EventRecord& b) {
+  return a.type != b.type ? a.type < b.type : a.ts < b.ts;
+}
+}  // namespace
+
+uint32_t ActivityLog::InternType(std::string_view type) {
+  auto [it, inserted] =
+      type_ids_.try_emplace(std::string(type),
+                            static_cast<uint32_t>(type_names_.size()));
+  if (inserted) {
+    type_names_.emplace_back(type);
+    rows_by_type_.emplace_back();
+  }
+  return it->second;
+}
+
+std::optional<uint32_t> ActivityLog::FindType(std::string_view type) const {
+  auto it = type_ids_.find(AbslView(type));
+  if (it == type_ids_.end()) return std::nullopt;
+  return it->second;
+}
+
+void ActivityLog::Add(Row row, uint32_t type, std::optional<int64_t> object,
+                      Timestamp ts) {
+  EventRecord record{ts, object.value_or(0), type, object.has_value()};
+  std::vector<EventRecord>& events = events_[row];
+  events.insert(std::upper_bound(events.begin(), events.end(), record,
+                                 ByTypeThenTs),
+                record);
+  rows_by_type_[type].add(row);
+  if (object) rows_by_object_[{type, *object}].add(row);
+  ++event_count_;
+}
+
+void ActivityLog::ClearRow(Row row) {
+  if (row >= events_.size()) return;
+  std::vector<EventRecord>& events = events_[row];
+  for (const EventRecord& e : events) {
+    rows_by_type_[e.type].remove(row);
+    if (e.has_object) {
+      auto it = rows_by_object_.find(std::make_pair(e.type, e.object));
+      if (it != rows_by_object_.end()) {
+        it->second.remove(row);
+        if (it->second.isEmpty()) rows_by_object_.erase(it);
+      }
+    }
+  }
+  event_count_ -= events.size();
+  std::vector<EventRecord>().swap(events);
+}
+
+const Roaring& ActivityLog::RowsWith(uint32_t type) const {
+  return type < rows_by_type_.size() ? rows_by_type_[type] : empty_;
+}
+
+const Roaring& ActivityLog::RowsWith(uint32_t type, int64_t object) const {
+  auto it = rows_by_object_.find(std::make_pair(type, object));
+  return it == rows_by_object_.end() ? empty_ : it->second;
+}
+
+std::span<const EventRecord> ActivityLog::EventsOf(Row row,
+                                                   uint32_t type) const {
+  const std::vector<EventRecord>& events = events_[row];
+  auto first = std::lower_bound(
+      events.begin(), events.end(), type,
+      [](const EventRecord& e, uint32_t t) { return e.type < t; });
+  auto last = std::upper_bound(
+      first, events.end(), type,
+      [](uint32_t t, const EventRecord& e) { return t < e.type; });
+  return {first, last};
+}
+
+size_t ActivityLog::MemoryBytes() const {
+  size_t bytes = events_.capacity() * sizeof(std::vector<EventRecord>);
+  for (const auto& e : events_) bytes += e.capacity() * sizeof(EventRecord);
+  for (const Roaring& r : rows_by_type_) bytes += BitmapBytes(r);
+  for (const auto& [key, r] : rows_by_object_) {
+    bytes += sizeof(key) + sizeof(Roaring) + BitmapBytes(r);
+  }
+  return bytes;
+}
+
+}  // namespace audience

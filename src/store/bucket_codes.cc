@@ -1,0 +1,142 @@
+#include "store/bucket_codes.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace audience {
+
+namespace {
+constexpr size_t kMaxBounds = BucketCodes::kMaxCode - 1;
+// Buckets kept above the sample's maximum, for values that keep growing.
+constexpr size_t kGrowthBounds = 8192;
+constexpr size_t kDataBounds = kMaxBounds - kGrowthBounds;
+constexpr size_t kMaxSample = size_t{1} << 20;
+constexpr uint32_t kMinOverflowLimit = 4096;
+
+std::vector<uint64_t> ChooseBounds(std::vector<uint64_t>& sample) {
+  std::vector<uint64_t> bounds;
+  if (sample.empty()) return bounds;
+  std::sort(sample.begin(), sample.end());
+  std::vector<uint64_t> distinct = sample;
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  if (distinct.size() <= kDataBounds) {
+    bounds = std::move(distinct);  // one key per bucket: exact answers
+  } else {
+    bounds.reserve(kDataBounds);
+    for (size_t j = 1; j <= kDataBounds; ++j) {
+      uint64_t key = sample[j * (sample.size() - 1) / kDataBounds];
+      if (bounds.empty() || key > bounds.back()) bounds.push_back(key);
+    }
+  }
+  // Room above the maximum covering half the observed span.
+  const uint64_t max = bounds.back();
+  const uint64_t span = max - bounds.front();
+  const uint64_t step = std::max<uint64_t>(1, span / 2 / kGrowthBounds);
+  for (size_t i = 1; i <= kGrowthBounds && bounds.size() < kMaxBounds; ++i) {
+    if (max > std::numeric_limits<uint64_t>::max() - step * i) break;
+    bounds.push_back(max + step * i);
+  }
+  return bounds;
+}
+
+}  // namespace
+
+void BucketCodes::Resize(Row rows) {
+  size_t padded = (static_cast<size_t>(rows) + 63) / 64 * 64;
+  if (padded > codes_.size()) codes_.resize(padded, kEmpty);
+}
+
+uint16_t BucketCodes::CodeFor(uint64_t key) const {
+  return static_cast<uint16_t>(
+      1 + (std::lower_bound(bounds_.begin(), bounds_.end(), key) -
+           bounds_.begin()));
+}
+
+bool BucketCodes::SpansSeveralKeys(uint16_t code) const {
+  size_t i = code - 1;  // bucket code holds (bounds_[i - 1], bounds_[i]]
+  if (i == 0 || i >= bounds_.size()) return true;
+  return bounds_[i - 1] + 1 < bounds_[i];
+}
+
+void BucketCodes::Set(Row row, uint64_t key) {
+  uint16_t code = CodeFor(key);
+  uint16_t old = codes_[row];
+  if (old != kEmpty) --counts_[old];
+  codes_[row] = code;
+  ++updates_since_rebuild_;
+  if (++counts_[code] > overflow_limit_ && SpansSeveralKeys(code)) {
+    overflowed_ = true;
+  }
+}
+
+void BucketCodes::Clear(Row row) {
+  if (row >= codes_.size() || codes_[row] == kEmpty) return;
+  --counts_[codes_[row]];
+  codes_[row] = kEmpty;
+  ++updates_since_rebuild_;
+}
+
+bool BucketCodes::WantsRebuild(uint64_t present_rows) const {
+  return overflowed_ &&
+         updates_since_rebuild_ >= std::max<uint64_t>(kMinOverflowLimit,
+                                                      present_rows / 2);
+}
+
+void BucketCodes::Rebuild(const Roaring& present,
+                          const std::function<uint64_t(Row)>& key_of) {
+  const uint64_t n = present.cardinality();
+  const uint64_t stride = std::max<uint64_t>(1, n / kMaxSample);
+  std::vector<uint64_t> sample;
+  sample.reserve(std::min<uint64_t>(n, kMaxSample + 1));
+  uint64_t i = 0;
+  ForEachRow(present, [&](Row row) {
+    if (i++ % stride == 0) sample.push_back(key_of(row));
+  });
+  bounds_ = ChooseBounds(sample);
+  std::fill(counts_.begin(), counts_.end(), 0);
+  ForEachRow(present, [&](Row row) {
+    uint16_t code = CodeFor(key_of(row));
+    codes_[row] = code;
+    ++counts_[code];
+  });
+  overflow_limit_ = std::max<uint32_t>(
+      kMinOverflowLimit, static_cast<uint32_t>(8 * n / kMaxCode));
+  updates_since_rebuild_ = 0;
+  overflowed_ = false;
+}
+
+CodeRange BucketCodes::RangeFor(uint64_t lo, uint64_t hi) const {
+  const uint16_t clo = CodeFor(lo);
+  const uint16_t chi = CodeFor(hi);
+  // Is every key of the edge bucket inside [lo, hi]?
+  const bool lo_full = clo == 1 ? lo == 0 : bounds_[clo - 2] + 1 == lo;
+  const bool hi_full = static_cast<size_t>(chi - 1) == bounds_.size()
+                           ? hi == std::numeric_limits<uint64_t>::max()
+                           : bounds_[chi - 1] == hi;
+  CodeRange range;
+  if (clo == chi) {
+    if (lo_full && hi_full) {
+      range.lo = range.hi = clo;
+    } else {
+      range.edge1 = clo;
+    }
+    return range;
+  }
+  range.lo = lo_full ? clo : clo + 1;
+  range.hi = hi_full ? chi : chi - 1;
+  if (!lo_full) range.edge1 = clo;
+  if (!hi_full) range.edge2 = chi;
+  if (range.lo > range.hi) {
+    range.lo = 0xFFFF;
+    range.hi = 0;
+  }
+  return range;
+}
+
+size_t BucketCodes::MemoryBytes() const {
+  return bounds_.capacity() * sizeof(uint64_t) +
+         codes_.capacity() * sizeof(uint16_t) +
+         counts_.capacity() * sizeof(uint32_t);
+}
+
+}  // namespace audience

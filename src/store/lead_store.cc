@@ -1,0 +1,148 @@
+#include "store/lead_store.h"
+
+namespace audience {
+
+namespace {
+
+std::unique_ptr<Column> MakeColumn(FieldType type) {
+  switch (type) {
+    case FieldType::kString:
+      return std::make_unique<StringColumn>();
+    case FieldType::kKeyword:
+      return std::make_unique<KeywordColumn>();
+    case FieldType::kInt64:
+    case FieldType::kTimestamp:
+      return std::make_unique<NumericColumn<int64_t>>();
+    case FieldType::kDouble:
+      return std::make_unique<NumericColumn<double>>();
+    case FieldType::kBool:
+      return std::make_unique<BoolColumn>();
+    case FieldType::kTags:
+      return std::make_unique<TagColumn>();
+  }
+  return nullptr;
+}
+
+// Re-optimising the live bitmap into runs after this many row changes keeps
+// copies of it (every evaluation starts from one) cheap.
+constexpr uint64_t kLiveOptimizeEvery = 1 << 14;
+
+}  // namespace
+
+LeadStore::LeadStore() {
+  for (const FieldDefinition& field : schema_.fields()) {
+    columns_.push_back(MakeColumn(field.type));
+  }
+}
+
+absl::StatusOr<FieldId> LeadStore::DefineField(std::string_view name,
+                                               FieldType type) {
+  absl::StatusOr<FieldId> id = schema_.Define(name, type);
+  if (!id.ok()) return id;
+  columns_.push_back(MakeColumn(type));
+  columns_.back()->Resize(row_limit());
+  return id;
+}
+
+std::optional<Row> LeadStore::Find(LeadId id) const {
+  auto it = rows_.find(id);
+  if (it == rows_.end()) return std::nullopt;
+  return it->second;
+}
+
+Row LeadStore::AllocateRow(LeadId id) {
+  Row row;
+  if (!free_rows_.empty()) {
+    row = free_rows_.back();
+    free_rows_.pop_back();
+    ids_[row] = id;
+  } else {
+    row = static_cast<Row>(ids_.size());
+    ids_.push_back(id);
+    for (auto& column : columns_) column->Resize(row + 1);
+    activity_.Resize(row + 1);
+  }
+  rows_.emplace(id, row);
+  live_.add(row);
+  ++live_changes_;
+  return row;
+}
+
+Row LeadStore::Upsert(const LeadRecord& record) {
+  std::optional<Row> existing = Find(record.id);
+  Row row = existing ? *existing : AllocateRow(record.id);
+  scratch_.assign(columns_.size(), nullptr);
+  for (const auto& [field, value] : record.fields) scratch_[field] = &value;
+  for (FieldId f = 0; f < columns_.size(); ++f) {
+    if (scratch_[f] != nullptr) {
+      columns_[f]->Set(row, *scratch_[f]);
+    } else if (existing) {
+      columns_[f]->Clear(row);
+    }
+  }
+  return row;
+}
+
+void LeadStore::SetField(Row row, FieldId field, const FieldInput& value) {
+  columns_[field]->Set(row, value);
+}
+
+void LeadStore::Delete(Row row) {
+  for (auto& column : columns_) column->Clear(row);
+  activity_.ClearRow(row);
+  rows_.erase(ids_[row]);
+  live_.remove(row);
+  ++live_changes_;
+  free_rows_.push_back(row);
+}
+
+Lead LeadStore::GetLead(Row row) const {
+  Lead lead;
+  lead.id = ids_[row];
+  for (FieldId f = 0; f < columns_.size(); ++f) {
+    Value v = columns_[f]->Get(row);
+    if (!std::holds_alternative<std::monostate>(v)) {
+      lead.fields.emplace(schema_.field(f).name, std::move(v));
+    }
+  }
+  return lead;
+}
+
+const StringColumn& LeadStore::string_column(FieldId field) const {
+  return static_cast<const StringColumn&>(*columns_[field]);
+}
+const KeywordColumn& LeadStore::keyword_column(FieldId field) const {
+  return static_cast<const KeywordColumn&>(*columns_[field]);
+}
+const TagColumn& LeadStore::tag_column(FieldId field) const {
+  return static_cast<const TagColumn&>(*columns_[field]);
+}
+const BoolColumn& LeadStore::bool_column(FieldId field) const {
+  return static_cast<const BoolColumn&>(*columns_[field]);
+}
+const NumericColumn<int64_t>& LeadStore::int_column(FieldId field) const {
+  return static_cast<const NumericColumn<int64_t>&>(*columns_[field]);
+}
+const NumericColumn<double>& LeadStore::double_column(FieldId field) const {
+  return static_cast<const NumericColumn<double>&>(*columns_[field]);
+}
+
+void LeadStore::Maintain() {
+  for (auto& column : columns_) column->Maintain();
+  if (live_changes_ >= kLiveOptimizeEvery) {
+    live_.runOptimize();
+    live_changes_ = 0;
+  }
+}
+
+size_t LeadStore::FieldMemoryBytes(FieldId field) const {
+  return columns_[field]->MemoryBytes();
+}
+
+size_t LeadStore::RowMemoryBytes() const {
+  return ids_.capacity() * sizeof(LeadId) +
+         rows_.capacity() * (sizeof(LeadId) + sizeof(Row) + 1) +
+         free_rows_.capacity() * sizeof(Row) + BitmapBytes(live_);
+}
+
+}  // namespace audience

@@ -1,0 +1,58 @@
+// int64, double and timestamp values: a contiguous value array, the present
+// bitmap, and order-preserving bucket codes (BucketCodes) that range
+// conditions scan with SIMD.
+#ifndef AUDIENCE_STORE_NUMERIC_COLUMN_H_
+#define AUDIENCE_STORE_NUMERIC_COLUMN_H_
+
+#include <bit>
+#include <cstdint>
+#include <vector>
+
+#include "store/bucket_codes.h"
+#include "store/column.h"
+
+namespace audience {
+
+// Maps values to uint64 keys whose unsigned order is the values' order, so
+// one range scan serves int64 and double. -0.0 is stored as 0.0.
+inline uint64_t OrderKey(int64_t v) {
+  return static_cast<uint64_t>(v) ^ (uint64_t{1} << 63);
+}
+inline uint64_t OrderKey(double v) {
+  uint64_t bits = std::bit_cast<uint64_t>(v);
+  return (bits >> 63) ? ~bits : bits | (uint64_t{1} << 63);
+}
+
+// T is int64_t (int64 and timestamp fields) or double.
+template <typename T>
+class NumericColumn final : public Column {
+ public:
+  void Resize(Row rows) override;
+  void Set(Row row, const FieldInput& value) override;
+  void Clear(Row row) override;
+  Value Get(Row row) const override;
+  const Roaring& present() const override { return present_; }
+  void Maintain() override;
+  size_t MemoryBytes() const override;
+
+  // REQUIRES: Has(row).
+  T ValueAt(Row row) const { return values_[row]; }
+  uint64_t KeyAt(Row row) const { return OrderKey(values_[row]); }
+
+  // The rows of `rows` whose value's key lies in [lo, hi]. Cost: a probe per
+  // row when `rows` is sparse, else a code scan of the 64K-row chunks that
+  // `rows` touches plus exact checks of the edge buckets.
+  Roaring SelectKeys(uint64_t lo, uint64_t hi, const Roaring& rows) const;
+
+ private:
+  std::vector<T> values_;
+  Roaring present_;
+  BucketCodes codes_;
+};
+
+extern template class NumericColumn<int64_t>;
+extern template class NumericColumn<double>;
+
+}  // namespace audience
+
+#endif  // AUDIENCE_STORE_NUMERIC_COLUMN_H_

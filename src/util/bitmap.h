@@ -1,0 +1,66 @@
+// Row bitmaps: CRoaring's Roaring, plus the few helpers the engine needs to
+// build them fast (from dense 64K-row chunks) and to walk them.
+#ifndef AUDIENCE_UTIL_BITMAP_H_
+#define AUDIENCE_UTIL_BITMAP_H_
+
+#include <roaring/roaring.hh>
+
+#include <cstdint>
+#include <vector>
+
+namespace audience {
+
+// A lead's dense internal position in the columns.
+using Row = uint32_t;
+
+// Rows per Roaring container: dense scans work a chunk at a time.
+inline constexpr uint32_t kChunkRows = 1u << 16;
+inline constexpr uint32_t kChunkWords = kChunkRows / 64;
+
+// Calls fn(row) for every row in ascending order.
+template <typename Fn>
+void ForEachRow(const Roaring& rows, Fn&& fn) {
+  roaring_uint32_iterator_t it;
+  roaring_init_iterator(&rows.roaring, &it);
+  uint32_t buffer[256];
+  while (true) {
+    uint32_t n = roaring_read_uint32_iterator(&it, buffer, 256);
+    for (uint32_t i = 0; i < n; ++i) fn(buffer[i]);
+    if (n < 256) break;
+  }
+}
+
+// The rows of `rows` for which keep(row) is true.
+template <typename Keep>
+Roaring FilterRows(const Roaring& rows, Keep&& keep) {
+  std::vector<uint32_t> kept;
+  kept.reserve(static_cast<size_t>(rows.cardinality()));
+  ForEachRow(rows, [&](uint32_t row) {
+    if (keep(row)) kept.push_back(row);
+  });
+  return Roaring(kept.size(), kept.data());
+}
+
+// Builds a Roaring bitmap from dense 65536-bit chunks given in ascending
+// chunk order, without going through per-bit inserts.
+class ChunkedBitmapBuilder {
+ public:
+  // REQUIRES: chunk greater than every chunk appended before.
+  // `words` holds kChunkWords words; bit i of word w is row
+  // chunk * 65536 + w * 64 + i.
+  void Append(uint32_t chunk, const uint64_t* words);
+  Roaring Build() { return std::move(result_); }
+
+ private:
+  Roaring result_;
+};
+
+// Bytes the bitmap takes in memory (CRoaring's portable size is a close
+// proxy for its in-memory size).
+inline uint64_t BitmapBytes(const Roaring& r) {
+  return r.getSizeInBytes(/*portable=*/true);
+}
+
+}  // namespace audience
+
+#endif  // AUDIENCE_UTIL_BITMAP_H_

@@ -1,0 +1,62 @@
+// A naive model of design.md's semantics, written independently of the
+// engine: leads as maps of values, segments evaluated lead by lead. The
+// differential tests drive it and the engine with the same operations and
+// compare the answers.
+#ifndef AUDIENCE_TESTS_ENGINE_REFERENCE_MODEL_H_
+#define AUDIENCE_TESTS_ENGINE_REFERENCE_MODEL_H_
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "audience/audience.h"
+
+namespace audience::testing {
+
+struct ModelEvent {
+  std::string type;
+  std::optional<int64_t> object;
+  Timestamp ts = 0;
+};
+
+struct ModelLead {
+  std::map<std::string, Value> fields;  // non-empty values only
+  std::vector<ModelEvent> events;
+};
+
+class ReferenceModel {
+ public:
+  explicit ReferenceModel(std::map<std::string, FieldType> schema)
+      : schema_(std::move(schema)) {}
+
+  Timestamp now = 0;
+  std::map<LeadId, ModelLead> leads;
+  // Segments by name (as created); definitions reference others by name.
+  std::map<std::string, SegmentDefinition> segments;
+
+  // Stores the lead as the engine should: "" and [] are empty, "" tags are
+  // dropped, case-insensitive duplicate tags keep the first spelling.
+  void Upsert(const Lead& lead);
+
+  // Members of a saved segment, ascending.
+  std::set<LeadId> Members(const std::string& segment) const;
+  // Members of a definition (segment references resolved by name).
+  std::set<LeadId> Evaluate(const SegmentDefinition& def) const;
+  bool Holds(const Condition& c, LeadId id, const ModelLead& lead) const;
+
+  // Whether `from` reads `target`, directly or transitively.
+  bool DependsOn(const std::string& from, const std::string& target) const;
+  // Names of segments whose filters reference `name`.
+  std::vector<std::string> ReferencedBy(const std::string& name) const;
+
+  static std::string Fold(const std::string& s);
+
+ private:
+  std::map<std::string, FieldType> schema_;
+};
+
+}  // namespace audience::testing
+
+#endif  // AUDIENCE_TESTS_ENGINE_REFERENCE_MODEL_H_
