@@ -17,7 +17,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double Millis(Clock::time_point since) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+  return std::chrono::duration<double, std::milli>(Clock::now() - since)
+      .count();
 }
 
 std::string Show(const Value& v) {
@@ -99,7 +100,8 @@ int Demo(const Args& args) {
 
   std::printf("audience demo: %s synthetic leads\n\n",
               Thousands(options.leads).c_str());
-  absl::StatusOr<std::unique_ptr<Engine>> opened = Engine::Open(EngineOptions{});
+  absl::StatusOr<std::unique_ptr<Engine>> opened =
+      Engine::Open(EngineOptions{});
   if (!Check(opened.status(), "open")) return 1;
   Engine& engine = **opened;
   if (!Check(synthetic::DefineFields(engine), "fields")) return 1;
@@ -112,12 +114,14 @@ int Demo(const Args& args) {
   double lead_ms = Millis(start);
   if (!Check(loaded.status(), "load leads")) return 1;
   start = Clock::now();
-  absl::StatusOr<LoadReport> loaded_events = engine.LoadEvents(events, "events");
+  absl::StatusOr<LoadReport> loaded_events =
+      engine.LoadEvents(events, "events");
   double event_ms = Millis(start);
   if (!Check(loaded_events.status(), "load events")) return 1;
-  std::printf("loaded %s leads in %.0f ms (%.2f M leads/s, %.0f MB of NDJSON)\n",
-              Thousands(loaded->loaded).c_str(), lead_ms,
-              loaded->loaded / lead_ms / 1000, leads.size() / 1e6);
+  std::printf(
+      "loaded %s leads in %.0f ms (%.2f M leads/s, %.0f MB of NDJSON)\n",
+      Thousands(loaded->loaded).c_str(), lead_ms,
+      loaded->loaded / lead_ms / 1000, leads.size() / 1e6);
   std::printf("loaded %s events in %.0f ms\n",
               Thousands(loaded_events->loaded).c_str(), event_ms);
   MemoryStats memory = engine.Memory();
@@ -128,10 +132,11 @@ int Demo(const Args& args) {
       standard += bytes;
     }
   }
-  std::printf("memory: %.1f bytes/lead for the standard fields, %.1f for "
-              "the id map\n\n",
-              static_cast<double>(standard) / memory.leads,
-              static_cast<double>(memory.row_bytes) / memory.leads);
+  std::printf(
+      "memory: %.1f bytes/lead for the standard fields, %.1f for "
+      "the id map\n\n",
+      static_cast<double>(standard) / memory.leads,
+      static_cast<double>(memory.row_bytes) / memory.leads);
   std::string().swap(leads);
   std::string().swap(events);
 
@@ -173,7 +178,8 @@ int Demo(const Args& args) {
   if (!Check(segment.status(), "find")) return 1;
   absl::StatusOr<Explanation> why = engine.Explain(lead, *segment);
   absl::StatusOr<Segment> saved = engine.GetSegment(*segment);
-  if (!Check(why.status(), "explain") || !Check(saved.status(), "get")) return 1;
+  if (!Check(why.status(), "explain") || !Check(saved.status(), "get"))
+    return 1;
   std::printf("\nexplain lead %llu in \"US VIP prospects\": %s\n",
               static_cast<unsigned long long>(lead),
               why->member ? "member" : "not a member");

@@ -17,7 +17,8 @@ double Seconds(std::chrono::steady_clock::time_point since) {
       .count();
 }
 
-void PrintReport(const char* what, const LoadReport& report, double seconds) {
+// Prints the outcome; false when lines were rejected.
+bool PrintReport(const char* what, const LoadReport& report, double seconds) {
   std::printf("%s: %s loaded, %s rejected in %.2f s (%.0f lines/s)\n", what,
               Thousands(report.loaded).c_str(),
               Thousands(report.rejected).c_str(), seconds,
@@ -29,6 +30,7 @@ void PrintReport(const char* what, const LoadReport& report, double seconds) {
     std::printf("  ... and %s more\n",
                 Thousands(report.rejected - report.errors.size()).c_str());
   }
+  return report.rejected == 0;
 }
 
 // Calls fn(line_number, line) for each non-blank line.
@@ -58,7 +60,8 @@ int Load(const Args& args) {
                  "[--fields F]\n");
     return 2;
   }
-  absl::StatusOr<std::unique_ptr<Engine>> opened = Engine::Open(EngineOptions{});
+  absl::StatusOr<std::unique_ptr<Engine>> opened =
+      Engine::Open(EngineOptions{});
   if (!opened.ok()) return 1;
   Engine& engine = **opened;
   int errors = 0;
@@ -68,8 +71,9 @@ int Load(const Args& args) {
     if (!text) return 1;
     ForEachLine(*text, [&](size_t number, const std::string& line) {
       absl::StatusOr<FieldDefinition> field = ParseFieldJson(line);
-      absl::Status status = field.ok() ? engine.DefineField(field->name, field->type)
-                                       : field.status();
+      absl::Status status = field.ok()
+                                ? engine.DefineField(field->name, field->type)
+                                : field.status();
       if (!status.ok()) {
         std::printf("%s:%zu: %s\n", std::string(*fields).c_str(), number,
                     std::string(status.message()).c_str());
@@ -83,7 +87,7 @@ int Load(const Args& args) {
   auto start = std::chrono::steady_clock::now();
   absl::StatusOr<LoadReport> report = engine.LoadLeads(*text, *leads);
   if (!report.ok()) return 1;
-  PrintReport("leads", *report, Seconds(start));
+  if (!PrintReport("leads", *report, Seconds(start))) ++errors;
 
   if (events) {
     text = ReadFile(std::string(*events));
@@ -91,7 +95,7 @@ int Load(const Args& args) {
     start = std::chrono::steady_clock::now();
     report = engine.LoadEvents(*text, *events);
     if (!report.ok()) return 1;
-    PrintReport("events", *report, Seconds(start));
+    if (!PrintReport("events", *report, Seconds(start))) ++errors;
   }
 
   if (segments) {

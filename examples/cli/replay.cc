@@ -25,7 +25,8 @@ int Replay(const Args& args) {
     }
   }
   std::istream& in = args.empty() ? std::cin : file;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(EngineOptions{});
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      Engine::Open(EngineOptions{});
   if (!engine.ok()) {
     std::fprintf(stderr, "audience: %s\n", engine.status().ToString().c_str());
     return 1;

@@ -14,7 +14,8 @@ int main() {
   SegmentDefinition vips;
   vips.name = "US VIPs";
   vips.filters = {
-      Condition::Field("country", Op::kIn, std::vector<Scalar>{std::string("US")}),
+      Condition::Field("country", Op::kIn,
+                       std::vector<Scalar>{std::string("US")}),
       Condition::Field("tags", Op::kHas, std::string("vip")),
       Condition::Field("score", Op::kGte, int64_t{500}),
   };
@@ -22,10 +23,11 @@ int main() {
   if (!created.ok()) return 1;
   const SegmentId id = static_cast<SegmentId>(created->id);
 
-  Lead lead{7, {{"email", std::string("ada@example.com")},
-                {"country", std::string("us")},
-                {"score", int64_t{640}},
-                {"tags", TagList{"VIP"}}}};
+  Lead lead{7,
+            {{"email", std::string("ada@example.com")},
+             {"country", std::string("us")},
+             {"score", int64_t{640}},
+             {"tags", TagList{"VIP"}}}};
   auto upserted = e.UpsertLead(lead);
   if (!upserted.ok() || upserted->changes.size() != 1) return 1;
   std::printf("lead 7 %s \"US VIPs\"\n",

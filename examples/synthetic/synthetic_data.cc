@@ -28,9 +28,8 @@ class Random {
 };
 
 template <size_t N>
-std::string_view Weighted(Random& rng,
-                          const std::array<std::pair<std::string_view, int>, N>&
-                              table) {
+std::string_view Weighted(
+    Random& rng, const std::array<std::pair<std::string_view, int>, N>& table) {
   int total = 0;
   for (const auto& [v, w] : table) total += w;
   int pick = static_cast<int>(rng.Below(total));
@@ -42,16 +41,36 @@ std::string_view Weighted(Random& rng,
 }
 
 constexpr std::array<std::pair<std::string_view, int>, 16> kCountries = {{
-    {"US", 30}, {"GB", 10}, {"DE", 8}, {"FR", 7}, {"CA", 6}, {"ES", 5},
-    {"IT", 5},  {"NL", 4},  {"BR", 4}, {"IN", 4}, {"AU", 4}, {"SE", 3},
-    {"PL", 3},  {"JP", 3},  {"MX", 2}, {"us", 2},  // mixed case on purpose
+    {"US", 30},
+    {"GB", 10},
+    {"DE", 8},
+    {"FR", 7},
+    {"CA", 6},
+    {"ES", 5},
+    {"IT", 5},
+    {"NL", 4},
+    {"BR", 4},
+    {"IN", 4},
+    {"AU", 4},
+    {"SE", 3},
+    {"PL", 3},
+    {"JP", 3},
+    {"MX", 2},
+    {"us", 2},  // mixed case on purpose
 }};
 constexpr std::array<std::pair<std::string_view, int>, 6> kStages = {{
-    {"lead", 40}, {"mql", 25}, {"sql", 15}, {"opportunity", 10},
-    {"customer", 8}, {"churned", 2},
+    {"lead", 40},
+    {"mql", 25},
+    {"sql", 15},
+    {"opportunity", 10},
+    {"customer", 8},
+    {"churned", 2},
 }};
 constexpr std::array<std::pair<std::string_view, int>, 4> kPlans = {{
-    {"free", 60}, {"starter", 25}, {"pro", 11}, {"enterprise", 4},
+    {"free", 60},
+    {"starter", 25},
+    {"pro", 11},
+    {"enterprise", 4},
 }};
 constexpr std::array<std::string_view, 20> kTags = {
     "newsletter", "vip",     "webinar",  "trial",        "enterprise",
@@ -59,11 +78,11 @@ constexpr std::array<std::string_view, 20> kTags = {
     "churn-risk", "beta",    "referral", "unsubscribed", "community",
     "podcast",    "api",     "mobile",   "agency",       "student"};
 constexpr std::array<std::string_view, 8> kDomains = {
-    "gmail.com", "yahoo.com", "outlook.com", "acme.io",
-    "example.org", "corp.com", "mail.de", "Company.co.uk"};
+    "gmail.com",   "yahoo.com", "outlook.com", "acme.io",
+    "example.org", "corp.com",  "mail.de",     "Company.co.uk"};
 constexpr std::array<std::string_view, 12> kNames = {
-    "alex", "sam", "maria", "li", "omar", "eva",
-    "jon", "ana", "noah", "mia", "ravi", "zoe"};
+    "alex", "sam", "maria", "li",  "omar", "eva",
+    "jon",  "ana", "noah",  "mia", "ravi", "zoe"};
 
 void AppendInt(std::string& out, int64_t v) {
   char buf[24];
@@ -76,10 +95,9 @@ constexpr int64_t kDay = 86400;
 }  // namespace
 
 absl::Status DefineFields(Engine& engine) {
-  for (auto [name, type] :
-       {std::pair{"plan", FieldType::kKeyword},
-        std::pair{"mrr", FieldType::kDouble},
-        std::pair{"opted_in", FieldType::kBool}}) {
+  for (auto [name, type] : {std::pair{"plan", FieldType::kKeyword},
+                            std::pair{"mrr", FieldType::kDouble},
+                            std::pair{"opted_in", FieldType::kBool}}) {
     absl::Status status = engine.DefineField(name, type);
     if (!status.ok()) return status;
   }
@@ -126,7 +144,8 @@ std::string LeadsNdjson(const Options& options) {
       out.push_back('"');
     }
     out.append("],\"created_at\":");
-    AppendInt(out, options.now - static_cast<int64_t>(rng.Below(3 * 365 * kDay)));
+    AppendInt(out,
+              options.now - static_cast<int64_t>(rng.Below(3 * 365 * kDay)));
     out.append(",\"plan\":\"").append(Weighted(rng, kPlans));
     out.append("\",\"mrr\":");
     AppendInt(out, static_cast<int64_t>(rng.Below(500)));
@@ -142,9 +161,12 @@ std::string LeadsNdjson(const Options& options) {
 std::string EventsNdjson(const Options& options) {
   Random rng(options.seed ^ 0x5EED);
   std::string out;
-  out.reserve(static_cast<size_t>(options.leads * options.events_per_lead * 80));
+  out.reserve(
+      static_cast<size_t>(options.leads * options.events_per_lead * 80));
   constexpr std::array<std::pair<std::string_view, int>, 4> kTypes = {{
-      {"email_open", 50}, {"page_visit", 25}, {"email_click", 15},
+      {"email_open", 50},
+      {"page_visit", 25},
+      {"email_click", 15},
       {"form_submit", 10},
   }};
   const uint64_t max_events =
@@ -157,7 +179,8 @@ std::string EventsNdjson(const Options& options) {
       AppendInt(out, static_cast<int64_t>(i + 1));
       out.append(",\"type\":\"").append(type);
       out.append("\",\"object\":");
-      AppendInt(out, static_cast<int64_t>(1 + rng.Below(type == "form_submit" ? 10 : 40)));
+      AppendInt(out, static_cast<int64_t>(
+                         1 + rng.Below(type == "form_submit" ? 10 : 40)));
       out.append(",\"ts\":");
       AppendInt(out, options.now - static_cast<int64_t>(rng.Below(180 * kDay)));
       out.append("}\n");
@@ -203,11 +226,13 @@ std::vector<NamedSegment> DemoSegments() {
     d.filters = std::move(filters);
     out.push_back({std::move(d), std::move(family)});
   };
-  add("North America", "keyword in", {Field("country", Op::kIn, Strings({"US", "CA"}))});
+  add("North America", "keyword in",
+      {Field("country", Op::kIn, Strings({"US", "CA"}))});
   add("VIP", "tags has", {Field("tags", Op::kHas, std::string("vip"))});
   add("High score", "int64 gte", {Field("score", Op::kGte, int64_t{700})});
   add("New this quarter", "timestamp within_last",
-      {Field("created_at", Op::kWithinLast, Duration{90, Duration::Unit::kDays})});
+      {Field("created_at", Op::kWithinLast,
+             Duration{90, Duration::Unit::kDays})});
   add("Gmail users", "string ends_with",
       {Field("email", Op::kEndsWith, std::string("@gmail.com"))});
   add("Paying plans", "custom keyword in",
@@ -223,8 +248,10 @@ std::vector<NamedSegment> DemoSegments() {
   out.push_back({five, "5 conditions"});
   add("Warm EU leads", "5 conditions",
       {Field("country", Op::kIn, Strings({"DE", "FR", "GB", "ES", "IT", "NL"})),
-       Field("score", Op::kBetween, std::vector<Scalar>{int64_t{300}, int64_t{800}}),
-       Field("created_at", Op::kWithinLast, Duration{365, Duration::Unit::kDays}),
+       Field("score", Op::kBetween,
+             std::vector<Scalar>{int64_t{300}, int64_t{800}}),
+       Field("created_at", Op::kWithinLast,
+             Duration{365, Duration::Unit::kDays}),
        Condition::Activity("email_open", Op::kDid, std::nullopt, 1, 60),
        Field("tags", Op::kHasNone, Strings({"unsubscribed", "churn-risk"}))});
   add("VIPs gone quiet", "segment refs + 4",
@@ -238,7 +265,8 @@ std::vector<NamedSegment> DemoSegments() {
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> BuildEngine(const Options& options) {
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(EngineOptions{});
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      Engine::Open(EngineOptions{});
   if (!engine.ok()) return engine;
   absl::Status status = DefineFields(**engine);
   if (!status.ok()) return status;

@@ -66,6 +66,8 @@ struct Duration {
   Unit unit = Unit::kDays;
 
   int64_t seconds() const;
+
+  friend bool operator==(const Duration&, const Duration&) = default;
 };
 
 // One element of a list operand.
@@ -74,8 +76,8 @@ using Scalar = std::variant<std::monostate, bool, int64_t, double, std::string>;
 // A condition's operand as written, before it is checked against the field's
 // type: nothing (empty / not_empty), a scalar, a list (in, has_any, between's
 // [low, high], ...), or a duration (within_last, older_than).
-using Operand = std::variant<std::monostate, bool, int64_t, double,
-                             std::string, std::vector<Scalar>, Duration>;
+using Operand = std::variant<std::monostate, bool, int64_t, double, std::string,
+                             std::vector<Scalar>, Duration>;
 
 struct Condition {
   enum class Kind : uint8_t { kField, kActivity, kSegment };

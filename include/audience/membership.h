@@ -23,7 +23,7 @@ enum class ChangeCause : uint8_t {
   kClock,          // the clock advanced across a time window
 };
 
-std::string_view ChangeKindName(ChangeKind kind);    // "entered", "left"
+std::string_view ChangeKindName(ChangeKind kind);     // "entered", "left"
 std::string_view ChangeCauseName(ChangeCause cause);  // "filter", "clock", ...
 
 struct MembershipChange {

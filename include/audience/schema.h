@@ -11,8 +11,8 @@
 namespace audience {
 
 enum class FieldType : uint8_t {
-  kString,     // free text; substring search
-  kKeyword,    // short, low-cardinality text; exact match
+  kString,   // free text; substring search
+  kKeyword,  // short, low-cardinality text; exact match
   kInt64,
   kDouble,
   kBool,
@@ -31,11 +31,11 @@ struct FieldDefinition {
 };
 
 // The standard fields.
-inline constexpr std::string_view kEmailField = "email";          // string
-inline constexpr std::string_view kCountryField = "country";      // keyword
-inline constexpr std::string_view kStageField = "stage";          // keyword
-inline constexpr std::string_view kScoreField = "score";          // int64
-inline constexpr std::string_view kTagsField = "tags";            // tags
+inline constexpr std::string_view kEmailField = "email";           // string
+inline constexpr std::string_view kCountryField = "country";       // keyword
+inline constexpr std::string_view kStageField = "stage";           // keyword
+inline constexpr std::string_view kScoreField = "score";           // int64
+inline constexpr std::string_view kTagsField = "tags";             // tags
 inline constexpr std::string_view kCreatedAtField = "created_at";  // timestamp
 
 }  // namespace audience

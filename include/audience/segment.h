@@ -57,7 +57,8 @@ struct Explanation {
   bool member = false;   // the final answer, manual overrides included
   bool matches = false;  // what the filters alone say
   enum class Manual : uint8_t { kNone, kAdded, kRemoved };
-  Manual manual = Manual::kNone;  // a manual override that decides
+  // The manual override recorded for the lead in this segment, if any.
+  Manual manual = Manual::kNone;
   std::vector<ConditionOutcome> conditions;
 };
 

@@ -12,7 +12,8 @@ absl::StatusOr<CategoryId> CategoryRegistry::Create(std::string_view name) {
   return id;
 }
 
-absl::Status CategoryRegistry::Rename(CategoryId id, std::string_view new_name) {
+absl::Status CategoryRegistry::Rename(CategoryId id,
+                                      std::string_view new_name) {
   ASSIGN_OR_RETURN(std::string checked, names_.Check(new_name, id));
   names_.Erase(by_id_[id]);
   names_.Insert(checked, id);

@@ -23,10 +23,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 
-#define AUDIENCE_READ                      \
+#define AUDIENCE_READ                     \
   absl::ReaderMutexLock lock(&impl_->mu); \
   const EngineCore& core = impl_->core
-#define AUDIENCE_WRITE                     \
+#define AUDIENCE_WRITE                    \
   absl::WriterMutexLock lock(&impl_->mu); \
   EngineCore& core = impl_->core
 

@@ -1,9 +1,9 @@
 #include "engine/engine_core.h"
 
 #include "absl/container/flat_hash_set.h"
-#include "util/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 #include "util/text.h"
 
 namespace audience {
@@ -44,7 +44,7 @@ absl::Status EngineCore::DeleteCategory(std::string_view name) {
   if (!users.empty()) {
     return absl::FailedPreconditionError(
         StrCat("category ", Quote(categories_.name(id)),
-                     " is used by segments ", absl::StrJoin(users, ", ")));
+               " is used by segments ", absl::StrJoin(users, ", ")));
   }
   categories_.Remove(id);
   return absl::OkStatus();
@@ -68,8 +68,8 @@ absl::StatusOr<Row> EngineCore::GetRow(LeadId id) const {
   return *row;
 }
 
-void EngineCore::Refresh(const std::vector<SegmentId>& roots,
-                         ChangeCause cause, ChangeCollector& changes) {
+void EngineCore::Refresh(const std::vector<SegmentId>& roots, ChangeCause cause,
+                         ChangeCollector& changes) {
   absl::flat_hash_set<SegmentId> dirty(roots.begin(), roots.end());
   absl::flat_hash_set<SegmentId> changed;
   const EvalContext ctx = Context();
@@ -103,8 +103,8 @@ void EngineCore::RefreshRow(Row row, ChangeCause cause,
     const bool member = s.MemberGiven(row, match);
     if (member != s.members.contains(row)) {
       member ? s.members.add(row) : s.members.remove(row);
-      changes.Add(id, lead,
-                  member ? ChangeKind::kEntered : ChangeKind::kLeft, cause);
+      changes.Add(id, lead, member ? ChangeKind::kEntered : ChangeKind::kLeft,
+                  cause);
     }
   }
 }
@@ -120,7 +120,8 @@ void EngineCore::RefreshRows(const std::vector<Row>& rows,
   }
   Roaring unique(rows.size(), rows.data());
   ForEachRow(unique, [&](Row row) {
-    if (store_.live().contains(row)) RefreshRow(row, ChangeCause::kFilter, changes);
+    if (store_.live().contains(row))
+      RefreshRow(row, ChangeCause::kFilter, changes);
   });
 }
 

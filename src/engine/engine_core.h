@@ -75,6 +75,10 @@ class EngineCore final : public SegmentMembership {
 
   MemoryStats Memory() const;
 
+  // The rows matching a definition checked as PreviewSegment checks it.
+  absl::StatusOr<Roaring> EvaluateDefinition(
+      const SegmentDefinition& def) const;
+
   const LeadStore& store() const { return store_; }
 
  private:

@@ -1,11 +1,11 @@
 // Lead and event mutations, bulk loads and the clock.
 #include <algorithm>
 
-#include "util/str_cat.h"
 #include "engine/engine_core.h"
 #include "io/ndjson.h"
 #include "store/lead_record.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 #include "util/text.h"
 
 namespace audience {
@@ -18,8 +18,8 @@ absl::Status CheckEventType(std::string_view type) {
     return absl::InvalidArgumentError("event type must not be empty");
   }
   if (type.size() > kMaxEventTypeBytes) {
-    return absl::InvalidArgumentError(StrCat(
-        "event type is longer than ", kMaxEventTypeBytes, " bytes"));
+    return absl::InvalidArgumentError(
+        StrCat("event type is longer than ", kMaxEventTypeBytes, " bytes"));
   }
   return absl::OkStatus();
 }
@@ -67,15 +67,14 @@ absl::StatusOr<MutationResult> EngineCore::PatchLead(const LeadPatch& patch) {
     const bool unset_tags =
         std::find(unsets.begin(), unsets.end(), tags_field) != unsets.end();
     Value base = set_tags != patch.set.end() ? set_tags->second
-                 : unset_tags               ? Value()
-                                            : store_.GetValue(row, tags_field);
+                 : unset_tags                ? Value()
+                                             : store_.GetValue(row, tags_field);
     if (auto* list = std::get_if<TagList>(&base)) *tags = std::move(*list);
     for (const std::string& tag : patch.add_tags) tags->push_back(tag);
     std::erase_if(*tags, [&](const std::string& tag) {
-      return std::any_of(patch.remove_tags.begin(), patch.remove_tags.end(),
-                         [&](const std::string& r) {
-                           return FoldAscii(r) == FoldAscii(tag);
-                         });
+      return std::any_of(
+          patch.remove_tags.begin(), patch.remove_tags.end(),
+          [&](const std::string& r) { return FoldAscii(r) == FoldAscii(tag); });
     });
     TagInput check(tags->begin(), tags->end());
     RETURN_IF_ERROR(CheckLimits(schema.field(tags_field), check));
@@ -118,8 +117,8 @@ absl::StatusOr<MutationResult> EngineCore::RecordEvent(const Event& event) {
   ASSIGN_OR_RETURN(Row row, GetRow(event.lead));
   ActivityLog& log = store_.activity();
   if (!log.FindType(event.type) && log.type_count() >= ActivityLog::kMaxTypes) {
-    return absl::ResourceExhaustedError(StrCat(
-        "too many event types (at most ", ActivityLog::kMaxTypes, ")"));
+    return absl::ResourceExhaustedError(
+        StrCat("too many event types (at most ", ActivityLog::kMaxTypes, ")"));
   }
   log.Add(row, log.InternType(event.type), event.object,
           event.ts.value_or(now_));
@@ -148,8 +147,10 @@ absl::StatusOr<LoadReport> EngineCore::LoadLeads(std::string_view ndjson,
   LoadReport report;
   std::vector<Row> touched;
   LeadRecord record;
+  store_.Reserve(std::count(ndjson.begin(), ndjson.end(), '\n') + 1);
   ForEachNdjsonLine(text, [&](size_t line, simdjson::padded_string_view json) {
-    absl::Status status = lead_parser_.ParseLead(json, store_.schema(), &record);
+    absl::Status status =
+        lead_parser_.ParseLead(json, store_.schema(), &record);
     if (!status.ok()) {
       Reject(report, options_.max_load_errors, source, line, status);
       return;
@@ -177,7 +178,8 @@ absl::StatusOr<LoadReport> EngineCore::LoadEvents(std::string_view ndjson,
     std::optional<Row> row;
     if (status.ok()) {
       row = store_.Find(event.lead);
-      if (!row) status = absl::NotFoundError(StrCat("unknown lead ", event.lead));
+      if (!row)
+        status = absl::NotFoundError(StrCat("unknown lead ", event.lead));
     }
     if (status.ok() && !log.FindType(event.type) &&
         log.type_count() >= ActivityLog::kMaxTypes) {
@@ -200,9 +202,8 @@ absl::StatusOr<LoadReport> EngineCore::LoadEvents(std::string_view ndjson,
 
 absl::StatusOr<MutationResult> EngineCore::AdvanceClock(Timestamp now) {
   if (now < now_) {
-    return absl::FailedPreconditionError(
-        StrCat("the clock cannot move backwards: now is ", now_,
-                     ", got ", now));
+    return absl::FailedPreconditionError(StrCat(
+        "the clock cannot move backwards: now is ", now_, ", got ", now));
   }
   ChangeCollector changes(now);
   if (now == now_) return Finish(changes);

@@ -1,10 +1,10 @@
 // Segment definitions: create, update, delete, get, list, preview.
-#include "util/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/engine_core.h"
 #include "engine/sorted_leads.h"
 #include "filter/compile.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 #include "util/text.h"
 
 namespace audience {
@@ -29,12 +29,16 @@ absl::StatusOr<std::unique_ptr<SegmentState>> EngineCore::Prepare(
     ASSIGN_OR_RETURN(state->category, categories_.Lookup(*def.category));
   }
   if (def.description.size() > kMaxDescriptionBytes) {
-    return absl::InvalidArgumentError(StrCat(
-        "description is longer than ", kMaxDescriptionBytes, " bytes"));
+    return absl::InvalidArgumentError(
+        StrCat("description is longer than ", kMaxDescriptionBytes, " bytes"));
   }
   state->is_public = def.is_public;
   state->description = def.description;
   state->filters = def.filters;
+  for (Condition& c : state->filters) {
+    // empty / not_empty take no operand; one given is ignored, not kept.
+    if (c.op == Op::kEmpty || c.op == Op::kNotEmpty) c.value = std::monostate{};
+  }
   ASSIGN_OR_RETURN(state->plan,
                    CompileFilters(def.filters, store_.schema(),
                                   [this](std::string_view name) {
@@ -85,9 +89,8 @@ absl::StatusOr<MutationResult> EngineCore::DeleteSegment(SegmentId id) {
   }
   if (!users.empty()) {
     return absl::FailedPreconditionError(
-        StrCat("segment ", Quote(s->name),
-                     " is referenced by the filters of ",
-                     absl::StrJoin(users, ", ")));
+        StrCat("segment ", Quote(s->name), " is referenced by the filters of ",
+               absl::StrJoin(users, ", ")));
   }
   ChangeCollector changes(now_);
   changes.AddDiff(id, s->members, Roaring(), ChangeCause::kSegmentEdited,
@@ -127,17 +130,23 @@ std::vector<Segment> EngineCore::ListSegments() const {
   return out;
 }
 
+absl::StatusOr<Roaring> EngineCore::EvaluateDefinition(
+    const SegmentDefinition& def) const {
+  ASSIGN_OR_RETURN(auto state, Prepare(def, std::nullopt, true));
+  return state->plan.Evaluate(Context());
+}
+
 absl::StatusOr<Preview> EngineCore::PreviewSegment(const SegmentDefinition& def,
                                                    size_t limit) const {
   if (limit < 1 || limit > kMaxPreviewLimit) {
     return absl::InvalidArgumentError(StrCat(
         "limit must be between 1 and ", kMaxPreviewLimit, ", got ", limit));
   }
-  ASSIGN_OR_RETURN(auto state, Prepare(def, std::nullopt, true));
-  Roaring matches = state->plan.Evaluate(Context());
+  ASSIGN_OR_RETURN(Roaring matches, EvaluateDefinition(def));
   Preview preview;
   preview.count = matches.cardinality();
-  preview.first_members = SortedLeads(store_, matches, std::nullopt, limit).leads;
+  preview.first_members =
+      SortedLeads(store_, matches, std::nullopt, limit).leads;
   return preview;
 }
 

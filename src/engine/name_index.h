@@ -36,8 +36,9 @@ class NameIndex {
     return trimmed;
   }
 
+  // Looks the trimmed name up, ignoring ASCII case.
   std::optional<Id> Find(std::string_view name) const {
-    auto it = ids_.find(FoldAscii(name));
+    auto it = ids_.find(FoldAscii(TrimAscii(name)));
     if (it == ids_.end()) return std::nullopt;
     return it->second;
   }
@@ -46,8 +47,7 @@ class NameIndex {
   absl::StatusOr<Id> Lookup(std::string_view name) const {
     std::optional<Id> id = Find(name);
     if (!id) {
-      return absl::NotFoundError(
-          StrCat("unknown ", what_, " ", Quote(name)));
+      return absl::NotFoundError(StrCat("unknown ", what_, " ", Quote(name)));
     }
     return *id;
   }

@@ -4,8 +4,33 @@
 
 namespace audience {
 
+namespace {
+
+// Rows in lead id order: the page is the next `limit` rows of the bitmap.
+MembersPage InRowOrder(const LeadStore& store, const Roaring& rows,
+                       std::optional<LeadId> after, size_t limit) {
+  MembersPage page;
+  roaring_uint32_iterator_t it;
+  roaring_init_iterator(&rows.roaring, &it);
+  if (after && !roaring_move_uint32_iterator_equalorlarger(
+                   &it, store.FirstRowAfter(*after))) {
+    return page;
+  }
+  for (; it.has_value; roaring_advance_uint32_iterator(&it)) {
+    if (page.leads.size() == limit) {
+      page.next = page.leads.back();
+      break;
+    }
+    page.leads.push_back(store.lead_id(it.current_value));
+  }
+  return page;
+}
+
+}  // namespace
+
 MembersPage SortedLeads(const LeadStore& store, const Roaring& rows,
                         std::optional<LeadId> after, size_t limit) {
+  if (store.rows_in_id_order()) return InRowOrder(store, rows, after, limit);
   std::vector<LeadId> ids;
   ids.reserve(static_cast<size_t>(rows.cardinality()));
   ForEachRow(rows, [&](Row row) {

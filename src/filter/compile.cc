@@ -5,7 +5,6 @@
 #include <memory>
 
 #include "absl/status/status.h"
-#include "util/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "filter/activity_predicate.h"
 #include "filter/bool_predicate.h"
@@ -16,6 +15,7 @@
 #include "filter/term_predicate.h"
 #include "store/numeric_column.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 #include "util/text.h"
 
 namespace audience {
@@ -27,7 +27,8 @@ constexpr size_t kMaxListValues = 10000;
 constexpr uint64_t kMinKey = 0;
 constexpr uint64_t kMaxKey = std::numeric_limits<uint64_t>::max();
 // Larger day counts would overflow seconds.
-constexpr int64_t kMaxDays = std::numeric_limits<int64_t>::max() / kSecondsPerDay;
+constexpr int64_t kMaxDays =
+    std::numeric_limits<int64_t>::max() / kSecondsPerDay;
 
 using PredicatePtr = std::unique_ptr<Predicate>;
 
@@ -38,7 +39,7 @@ std::string DescribeScalar(const Scalar& s) {
     case 2:
       return StrCat("integer ", std::get<int64_t>(s));
     case 3:
-      return StrCat("number ", std::get<double>(s));
+      return StrCat("number ", FormatDouble(std::get<double>(s)));
     case 4:
       return StrCat("string ", Quote(std::get<std::string>(s)));
   }
@@ -51,8 +52,7 @@ class ConditionCheck {
   ConditionCheck(const Condition& c, size_t index) : c_(c), index_(index) {}
 
   absl::Status Invalid(std::string_view what) const {
-    return absl::InvalidArgumentError(
-        StrCat("filters[", index_, "]: ", what));
+    return absl::InvalidArgumentError(StrCat("filters[", index_, "]: ", what));
   }
   absl::Status NotFound(std::string_view what) const {
     return absl::NotFoundError(StrCat("filters[", index_, "]: ", what));
@@ -61,9 +61,9 @@ class ConditionCheck {
   absl::Status Expects(const FieldDefinition& field,
                        std::string_view expected) const {
     return Invalid(StrCat("field ", Quote(field.name), " (",
-                                FieldTypeName(field.type), ") with operator \"",
-                                OpName(c_.op), "\" expects ", expected,
-                                ", got ", DescribeOperand(c_.value)));
+                          FieldTypeName(field.type), ") with operator \"",
+                          OpName(c_.op), "\" expects ", expected, ", got ",
+                          DescribeOperand(c_.value)));
   }
 
   absl::StatusOr<std::string> String(const FieldDefinition& field) const {
@@ -76,21 +76,20 @@ class ConditionCheck {
     const auto* list = std::get_if<std::vector<Scalar>>(&c_.value);
     if (list == nullptr) return Expects(field, "a non-empty list of strings");
     if (list->empty()) {
-      return Invalid(StrCat("operator \"", OpName(c_.op),
-                                  "\" needs a non-empty list"));
+      return Invalid(
+          StrCat("operator \"", OpName(c_.op), "\" needs a non-empty list"));
     }
     if (list->size() > kMaxListValues) {
-      return Invalid(StrCat("operator \"", OpName(c_.op),
-                                  "\" takes at most ", kMaxListValues,
-                                  " values"));
+      return Invalid(StrCat("operator \"", OpName(c_.op), "\" takes at most ",
+                            kMaxListValues, " values"));
     }
     std::vector<std::string> out;
     for (size_t i = 0; i < list->size(); ++i) {
       const auto* s = std::get_if<std::string>(&(*list)[i]);
       if (s == nullptr) {
-        return Invalid(StrCat(
-            "field ", Quote(field.name), " expects strings in the list, got ",
-            DescribeScalar((*list)[i]), " at position ", i));
+        return Invalid(StrCat("field ", Quote(field.name),
+                              " expects strings in the list, got ",
+                              DescribeScalar((*list)[i]), " at position ", i));
       }
       out.push_back(*s);
     }
@@ -135,8 +134,8 @@ class ConditionCheck {
     ASSIGN_OR_RETURN(uint64_t hi, NumberKey(field, (*list)[1]));
     if (lo > hi) {
       return Invalid(StrCat("between needs low <= high, got ",
-                                  DescribeScalar((*list)[0]), " > ",
-                                  DescribeScalar((*list)[1])));
+                            DescribeScalar((*list)[0]), " > ",
+                            DescribeScalar((*list)[1])));
     }
     return KeyRange{lo, hi};
   }
@@ -151,8 +150,8 @@ class ConditionCheck {
                         : std::numeric_limits<int64_t>::max() / kSecondsPerHour;
     if (d->amount < 1 || d->amount > limit) {
       return Invalid(StrCat("operator \"", OpName(c_.op),
-                                  "\" needs a duration of at least 1, got ",
-                                  d->amount));
+                            "\" needs a duration between 1 and ", limit,
+                            ", got ", d->amount));
     }
     return d->seconds();
   }
@@ -192,9 +191,8 @@ absl::StatusOr<PredicatePtr> CompileString(const ConditionCheck& check,
     case Op::kIn:
     case Op::kNotIn: {
       ASSIGN_OR_RETURN(auto values, check.StringList(field));
-      return std::make_unique<StringPredicate>(id, Match::kEquals,
-                                               std::move(values),
-                                               c.op == Op::kNotIn);
+      return std::make_unique<StringPredicate>(
+          id, Match::kEquals, std::move(values), c.op == Op::kNotIn);
     }
     case Op::kEq:
     case Op::kNeq:
@@ -260,8 +258,7 @@ absl::StatusOr<PredicatePtr> CompileTags(const ConditionCheck& check,
       ASSIGN_OR_RETURN(auto values, check.StringList(field));
       return std::make_unique<TermPredicate>(
           id, true, std::move(values),
-          c.op == Op::kHasAll ? Mode::kAll : Mode::kAny,
-          c.op == Op::kHasNone);
+          c.op == Op::kHasAll ? Mode::kAll : Mode::kAny, c.op == Op::kHasNone);
     }
     default:
       return nullptr;
@@ -374,10 +371,10 @@ absl::StatusOr<PredicatePtr> CompileField(const ConditionCheck& check,
       break;
   }
   if (predicate.ok() && *predicate == nullptr) {
-    return check.Invalid(StrCat(
-        "operator \"", OpName(c.op), "\" does not apply to ",
-        FieldTypeName(field.type), " field ", Quote(field.name),
-        " (expected one of: ", OpsFor(field.type), ")"));
+    return check.Invalid(
+        StrCat("operator \"", OpName(c.op), "\" does not apply to ",
+               FieldTypeName(field.type), " field ", Quote(field.name),
+               " (expected one of: ", OpsFor(field.type), ")"));
   }
   return predicate;
 }
@@ -386,10 +383,11 @@ absl::StatusOr<PredicatePtr> CompileActivity(const ConditionCheck& check,
                                              const Condition& c) {
   if (c.op != Op::kDid && c.op != Op::kDidNot) {
     return check.Invalid(StrCat("operator \"", OpName(c.op),
-                                      "\" does not apply to activity "
-                                      "conditions (expected did or did_not)"));
+                                "\" does not apply to activity "
+                                "conditions (expected did or did_not)"));
   }
-  if (c.subject.empty()) return check.Invalid("activity type must not be empty");
+  if (c.subject.empty())
+    return check.Invalid("activity type must not be empty");
   if (c.subject.size() > 256) {
     return check.Invalid("activity type is longer than 256 bytes");
   }
@@ -398,22 +396,21 @@ absl::StatusOr<PredicatePtr> CompileActivity(const ConditionCheck& check,
         StrCat("\"at_least\" must be at least 1, got ", c.at_least));
   }
   if (c.within_days && (*c.within_days < 1 || *c.within_days > kMaxDays)) {
-    return check.Invalid(StrCat(
-        "\"within_days\" must be at least 1, got ", *c.within_days));
+    return check.Invalid(StrCat("\"within_days\" must be between 1 and ",
+                                kMaxDays, ", got ", *c.within_days));
   }
-  return std::make_unique<ActivityPredicate>(c.subject, c.object, c.at_least,
-                                             c.within_days,
-                                             c.op == Op::kDidNot);
+  return std::make_unique<ActivityPredicate>(
+      c.subject, c.object, c.at_least, c.within_days, c.op == Op::kDidNot);
 }
 
 absl::StatusOr<PredicatePtr> CompileSegment(const ConditionCheck& check,
                                             const Condition& c,
                                             SegmentLookup lookup) {
   if (c.op != Op::kMember && c.op != Op::kNotMember) {
-    return check.Invalid(StrCat(
-        "operator \"", OpName(c.op),
-        "\" does not apply to segment conditions (expected member or "
-        "not_member)"));
+    return check.Invalid(
+        StrCat("operator \"", OpName(c.op),
+               "\" does not apply to segment conditions (expected member or "
+               "not_member)"));
   }
   std::optional<SegmentId> id = lookup(c.subject);
   if (!id) return check.NotFound(StrCat("unknown segment ", Quote(c.subject)));
@@ -435,8 +432,7 @@ std::string DescribeOperand(const Operand& value) {
     case 4:
       return DescribeScalar(std::get<std::string>(value));
     case 5:
-      return StrCat("a list of ",
-                          std::get<std::vector<Scalar>>(value).size());
+      return StrCat("a list of ", std::get<std::vector<Scalar>>(value).size());
     case 6:
       return "a duration";
   }
@@ -447,9 +443,9 @@ absl::StatusOr<Plan> CompileFilters(const std::vector<Condition>& filters,
                                     const Schema& schema,
                                     SegmentLookup lookup) {
   if (filters.size() > kMaxConditions) {
-    return absl::InvalidArgumentError(StrCat(
-        "a segment has at most ", kMaxConditions, " conditions, got ",
-        filters.size()));
+    return absl::InvalidArgumentError(
+        StrCat("a segment has at most ", kMaxConditions, " conditions, got ",
+               filters.size()));
   }
   std::vector<PredicatePtr> predicates;
   predicates.reserve(filters.size());

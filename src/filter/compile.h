@@ -23,8 +23,7 @@ using SegmentLookup =
 // NOT_FOUND for an unknown field or segment, INVALID_ARGUMENT for a wrong
 // operator, operand or qualifier.
 absl::StatusOr<Plan> CompileFilters(const std::vector<Condition>& filters,
-                                    const Schema& schema,
-                                    SegmentLookup lookup);
+                                    const Schema& schema, SegmentLookup lookup);
 
 // A short rendering of an operand for error messages: `string "abc"`.
 std::string DescribeOperand(const Operand& value);

@@ -26,8 +26,8 @@ std::unique_ptr<NumericPredicate> NumericPredicate::Fixed(FieldId field,
       field, is_double, range, Relative::kNone, 0, negate));
 }
 
-std::unique_ptr<NumericPredicate> NumericPredicate::WithinLast(FieldId field,
-                                                               int64_t seconds) {
+std::unique_ptr<NumericPredicate> NumericPredicate::WithinLast(
+    FieldId field, int64_t seconds) {
   return std::unique_ptr<NumericPredicate>(new NumericPredicate(
       field, false, KeyRange{}, Relative::kWithinLast, seconds, false));
 }

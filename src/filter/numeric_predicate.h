@@ -20,10 +20,8 @@ class NumericPredicate final : public Predicate {
  public:
   // A fixed key range; negate (neq) matches every row outside it, empty
   // rows included.
-  static std::unique_ptr<NumericPredicate> Fixed(FieldId field,
-                                                 bool is_double,
-                                                 KeyRange range,
-                                                 bool negate);
+  static std::unique_ptr<NumericPredicate> Fixed(FieldId field, bool is_double,
+                                                 KeyRange range, bool negate);
   // within_last: now - seconds <= ts <= now.
   static std::unique_ptr<NumericPredicate> WithinLast(FieldId field,
                                                       int64_t seconds);

@@ -25,8 +25,9 @@ std::vector<size_t> Plan::Order(const EvalContext& ctx) const {
         p.cost() == CostClass::kIndex ? p.Estimate(ctx) : uint64_t{0};
     keyed.push_back({{p.cost(), estimate}, i});
   }
-  std::stable_sort(keyed.begin(), keyed.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(
+      keyed.begin(), keyed.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<size_t> order;
   order.reserve(keyed.size());
   for (const auto& k : keyed) order.push_back(k.second);

@@ -91,10 +91,9 @@ bool TermPredicate::Matches(const EvalContext& ctx, Row row) const {
       });
     }
   } else {
-    std::optional<uint32_t> term =
-        ctx.store.keyword_column(field_).TermAt(row);
-    positive = term && std::find(terms.begin(), terms.end(), *term) !=
-                           terms.end();
+    std::optional<uint32_t> term = ctx.store.keyword_column(field_).TermAt(row);
+    positive =
+        term && std::find(terms.begin(), terms.end(), *term) != terms.end();
   }
   return positive != negate_;
 }

@@ -1,8 +1,7 @@
 // The public JSON helpers of audience/json.h.
-#include "audience/json.h"
-
 #include <simdjson.h>
 
+#include "audience/json.h"
 #include "io/json_dom.h"
 #include "io/segment_json.h"
 #include "util/status_macros.h"

@@ -1,8 +1,8 @@
 #include "io/lead_dom.h"
 
-#include "util/str_cat.h"
 #include "io/json_dom.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace audience {
 
@@ -56,8 +56,10 @@ absl::StatusOr<Value> ValueFromJson(element e, std::string_view path) {
     case element_type::OBJECT:
       break;
   }
-  return ExpectedJson(path, "a value (string, number, boolean, array of "
-                            "strings or null)", e);
+  return ExpectedJson(path,
+                      "a value (string, number, boolean, array of "
+                      "strings or null)",
+                      e);
 }
 
 absl::StatusOr<Lead> LeadFromJson(element e) {

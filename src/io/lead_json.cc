@@ -2,10 +2,10 @@
 
 #include <cmath>
 
-#include "util/str_cat.h"
 #include "io/ndjson.h"
 #include "store/lead_record.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 #include "util/text.h"
 
 namespace audience {
@@ -108,10 +108,10 @@ absl::StatusOr<FieldInput> ReadField(value& v, const FieldDefinition& field) {
 absl::StatusOr<uint64_t> ReadLeadId(value& v, std::string_view key) {
   number_type type;
   uint64_t id;
-  if (v.get_number_type().get(type) || type == number_type::floating_point_number ||
-      v.get_uint64().get(id)) {
-    return absl::InvalidArgumentError(StrCat(
-        "\"", key, "\" must be a non-negative integer, got ", Got(v)));
+  if (v.get_number_type().get(type) ||
+      type == number_type::floating_point_number || v.get_uint64().get(id)) {
+    return absl::InvalidArgumentError(
+        StrCat("\"", key, "\" must be a non-negative integer, got ", Got(v)));
   }
   return id;
 }
@@ -127,6 +127,27 @@ absl::Status CheckFullyRead(simdjson::ondemand::document& doc) {
 
 }  // namespace
 
+absl::StatusOr<FieldId> LeadJsonParser::FieldAt(size_t position,
+                                                std::string_view key,
+                                                const Schema& schema) {
+  // Fields are only ever added, so a cache stays valid while the schema
+  // keeps its size.
+  if (cached_schema_ != &schema || cached_schema_size_ != schema.size()) {
+    key_cache_.clear();
+    cached_schema_ = &schema;
+    cached_schema_size_ = schema.size();
+  }
+  if (position < key_cache_.size() && key_cache_[position].first == key) {
+    return key_cache_[position].second;
+  }
+  ASSIGN_OR_RETURN(FieldId id, FindLeadField(schema, key));
+  if (position < 64) {
+    if (position >= key_cache_.size()) key_cache_.resize(position + 1);
+    key_cache_[position] = {std::string(key), id};
+  }
+  return id;
+}
+
 absl::Status LeadJsonParser::ParseLead(simdjson::padded_string_view json,
                                        const Schema& schema,
                                        LeadRecord* record) {
@@ -138,17 +159,20 @@ absl::Status LeadJsonParser::ParseLead(simdjson::padded_string_view json,
     return absl::InvalidArgumentError("a lead must be a JSON object");
   }
   bool has_id = false;
+  size_t position = 0;
   for (auto member : object) {
     std::string_view key;
-    if (auto error = member.unescaped_key().get(key)) return MalformedJson(error);
+    if (auto error = member.unescaped_key().get(key))
+      return MalformedJson(error);
     value v;
     if (auto error = member.value().get(v)) return MalformedJson(error);
     if (key == "id") {
       ASSIGN_OR_RETURN(record->id, ReadLeadId(v, "id"));
       has_id = true;
+      ++position;
       continue;
     }
-    ASSIGN_OR_RETURN(FieldId id, FindLeadField(schema, key));
+    ASSIGN_OR_RETURN(FieldId id, FieldAt(position++, key, schema));
     const FieldDefinition& field = schema.field(id);
     ASSIGN_OR_RETURN(FieldInput input, ReadField(v, field));
     RETURN_IF_ERROR(CheckLimits(field, input));
@@ -172,7 +196,8 @@ absl::Status LeadJsonParser::ParseEvent(simdjson::padded_string_view json,
   bool has_type = false;
   for (auto member : object) {
     std::string_view key;
-    if (auto error = member.unescaped_key().get(key)) return MalformedJson(error);
+    if (auto error = member.unescaped_key().get(key))
+      return MalformedJson(error);
     value v;
     if (auto error = member.value().get(v)) return MalformedJson(error);
     if (key == "lead") {

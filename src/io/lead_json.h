@@ -9,8 +9,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "audience/lead.h"
 #include "store/field_input.h"
 #include "store/schema.h"
@@ -32,7 +35,15 @@ class LeadJsonParser {
   absl::Status ParseEvent(simdjson::padded_string_view json, Event* event);
 
  private:
+  // The field a key named last time at the same position: NDJSON lines
+  // usually repeat their keys in one order, so this skips the schema lookup.
+  absl::StatusOr<FieldId> FieldAt(size_t position, std::string_view key,
+                                  const Schema& schema);
+
   simdjson::ondemand::parser parser_;
+  std::vector<std::pair<std::string, FieldId>> key_cache_;
+  const Schema* cached_schema_ = nullptr;
+  size_t cached_schema_size_ = 0;
 };
 
 }  // namespace audience

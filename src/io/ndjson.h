@@ -24,16 +24,16 @@ void ForEachNdjsonLine(const simdjson::padded_string& text, Fn&& fn) {
   size_t line_number = 0;
   while (start < size) {
     ++line_number;
-    const char* nl = static_cast<const char*>(
-        std::memchr(data + start, '\n', size - start));
+    const char* nl =
+        static_cast<const char*>(std::memchr(data + start, '\n', size - start));
     size_t end = nl ? static_cast<size_t>(nl - data) : size;
     size_t len = end - start;
     if (len > 0 && data[start + len - 1] == '\r') --len;
     std::string_view line(data + start, len);
     if (line.find_first_not_of(" \t") != std::string_view::npos) {
-      fn(line_number,
-         simdjson::padded_string_view(line.data(), line.size(),
-                                      size + simdjson::SIMDJSON_PADDING - start));
+      fn(line_number, simdjson::padded_string_view(
+                          line.data(), line.size(),
+                          size + simdjson::SIMDJSON_PADDING - start));
     }
     start = end + 1;
   }

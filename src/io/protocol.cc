@@ -7,12 +7,12 @@
 #include <map>
 
 #include "absl/container/flat_hash_map.h"
-#include "util/str_cat.h"
 #include "io/json_dom.h"
 #include "io/json_writer.h"
 #include "io/lead_dom.h"
 #include "io/segment_json.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 #include "util/text.h"
 
 namespace audience {
@@ -72,8 +72,8 @@ class Protocol::Impl {
     }
     element doc;
     if (auto error = parser_.parse(line.data(), line.size()).get(doc)) {
-      return absl::InvalidArgumentError(StrCat(
-          "malformed JSON (", simdjson::error_message(error), ")"));
+      return absl::InvalidArgumentError(
+          StrCat("malformed JSON (", simdjson::error_message(error), ")"));
     }
     ASSIGN_OR_RETURN(object cmd, JsonObject(doc, "command"));
     ASSIGN_OR_RETURN(std::string op, RequireString(cmd, "op"));
@@ -290,9 +290,9 @@ class Protocol::Impl {
 
   absl::Status Members(object cmd, JsonWriter& out) {
     ASSIGN_OR_RETURN(SegmentId id, SegmentArg(cmd, "segment"));
-    ASSIGN_OR_RETURN(MembersPage page,
-                     engine_.Members(id, std::nullopt,
-                                     std::numeric_limits<size_t>::max()));
+    ASSIGN_OR_RETURN(
+        MembersPage page,
+        engine_.Members(id, std::nullopt, std::numeric_limits<size_t>::max()));
     out.Key("members").BeginArray();
     for (LeadId lead : page.leads) out.Uint(lead);
     out.EndArray();

@@ -1,8 +1,8 @@
 #include "io/segment_json.h"
 
-#include "util/str_cat.h"
 #include "io/json_dom.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 #include "util/text.h"
 
 namespace audience {
@@ -39,13 +39,14 @@ absl::StatusOr<Duration> ParseDuration(simdjson::dom::object o,
   std::optional<element> days = Member(o, "days");
   std::optional<element> hours = Member(o, "hours");
   if (days.has_value() == hours.has_value()) {
-    return absl::InvalidArgumentError(StrCat(
-        path, ": expected {\"days\": n} or {\"hours\": n}"));
+    return absl::InvalidArgumentError(
+        StrCat(path, ": expected {\"days\": n} or {\"hours\": n}"));
   }
   Duration d;
   d.unit = days ? Duration::Unit::kDays : Duration::Unit::kHours;
-  ASSIGN_OR_RETURN(d.amount, JsonInt64(days ? *days : *hours,
-                                       StrCat(path, days ? ".days" : ".hours")));
+  ASSIGN_OR_RETURN(d.amount,
+                   JsonInt64(days ? *days : *hours,
+                             StrCat(path, days ? ".days" : ".hours")));
   return d;
 }
 
@@ -93,9 +94,10 @@ absl::StatusOr<Condition> ParseCondition(element json, size_t index) {
   std::optional<element> segment = Member(o, "segment");
   int kinds = field.has_value() + activity.has_value() + segment.has_value();
   if (kinds != 1) {
-    return absl::InvalidArgumentError(StrCat(
-        path, ": a condition names exactly one of \"field\", \"activity\" or "
-              "\"segment\""));
+    return absl::InvalidArgumentError(
+        StrCat(path,
+               ": a condition names exactly one of \"field\", \"activity\" or "
+               "\"segment\""));
   }
   Condition c;
   std::optional<element> subject;
@@ -141,6 +143,9 @@ absl::StatusOr<SegmentDefinition> ParseSegmentDefinition(element json,
   SegmentDefinition def;
   if (std::optional<element> name = Member(o, "name")) {
     ASSIGN_OR_RETURN(def.name, JsonString(*name, "name"));
+    // An empty name is "no name" to the engine; a given name must be valid
+    // even where it is optional (preview).
+    RETURN_IF_ERROR(NormalizeName(def.name, "segment name").status());
   } else if (require_name) {
     return absl::InvalidArgumentError("segment: missing \"name\"");
   }
@@ -153,8 +158,8 @@ absl::StatusOr<SegmentDefinition> ParseSegmentDefinition(element json,
   if (std::optional<element> description = Member(o, "description")) {
     ASSIGN_OR_RETURN(def.description, JsonString(*description, "description"));
     if (def.description.size() > kMaxDescriptionBytes) {
-      return absl::InvalidArgumentError(StrCat(
-          "description: longer than ", kMaxDescriptionBytes, " bytes"));
+      return absl::InvalidArgumentError(
+          StrCat("description: longer than ", kMaxDescriptionBytes, " bytes"));
     }
   }
   if (std::optional<element> filters = Member(o, "filters")) {

@@ -13,9 +13,8 @@ bool ByTypeThenTs(const EventRecord& a, const EventRecord& b) {
 }  // namespace
 
 uint32_t ActivityLog::InternType(std::string_view type) {
-  auto [it, inserted] =
-      type_ids_.try_emplace(std::string(type),
-                            static_cast<uint32_t>(type_names_.size()));
+  auto [it, inserted] = type_ids_.try_emplace(
+      std::string(type), static_cast<uint32_t>(type_names_.size()));
   if (inserted) {
     type_names_.emplace_back(type);
     rows_by_type_.emplace_back();
@@ -33,9 +32,9 @@ void ActivityLog::Add(Row row, uint32_t type, std::optional<int64_t> object,
                       Timestamp ts) {
   EventRecord record{ts, object.value_or(0), type, object.has_value()};
   std::vector<EventRecord>& events = events_[row];
-  events.insert(std::upper_bound(events.begin(), events.end(), record,
-                                 ByTypeThenTs),
-                record);
+  events.insert(
+      std::upper_bound(events.begin(), events.end(), record, ByTypeThenTs),
+      record);
   rows_by_type_[type].add(row);
   if (object) rows_by_object_[{type, *object}].add(row);
   ++event_count_;

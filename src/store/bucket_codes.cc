@@ -10,7 +10,8 @@ constexpr size_t kMaxBounds = BucketCodes::kMaxCode - 1;
 // Buckets kept above the sample's maximum, for values that keep growing.
 constexpr size_t kGrowthBounds = 8192;
 constexpr size_t kDataBounds = kMaxBounds - kGrowthBounds;
-constexpr size_t kMaxSample = size_t{1} << 20;
+constexpr size_t kMaxSample = size_t{1} << 18;
+constexpr int kHintBits = 16;
 constexpr uint32_t kMinOverflowLimit = 4096;
 
 std::vector<uint64_t> ChooseBounds(std::vector<uint64_t>& sample) {
@@ -47,9 +48,33 @@ void BucketCodes::Resize(Row rows) {
 }
 
 uint16_t BucketCodes::CodeFor(uint64_t key) const {
+  if (bounds_.empty() || key <= bounds_.front()) return 1;
+  if (key > bounds_.back()) return static_cast<uint16_t>(bounds_.size() + 1);
+  const uint64_t j = (key - bounds_.front()) >> hint_shift_;
+  auto first = bounds_.begin() + hints_[j];
+  auto last = bounds_.begin() + hints_[j + 1];
   return static_cast<uint16_t>(
-      1 + (std::lower_bound(bounds_.begin(), bounds_.end(), key) -
-           bounds_.begin()));
+      1 + (std::lower_bound(first, last, key) - bounds_.begin()));
+}
+
+void BucketCodes::BuildHints() {
+  hints_.clear();
+  hint_shift_ = 0;
+  if (bounds_.empty()) return;
+  const uint64_t base = bounds_.front();
+  const uint64_t range = bounds_.back() - base;
+  while ((range >> hint_shift_) >= (uint64_t{1} << kHintBits)) ++hint_shift_;
+  hints_.resize((size_t{1} << kHintBits) + 1);
+  size_t next = 0;
+  for (size_t j = 0; j < hints_.size(); ++j) {
+    // base + (j << shift), saturated: past the last bound every hint is the
+    // end of the bounds.
+    const uint64_t threshold = j > (range >> hint_shift_)
+                                   ? std::numeric_limits<uint64_t>::max()
+                                   : base + (uint64_t{j} << hint_shift_);
+    while (next < bounds_.size() && bounds_[next] < threshold) ++next;
+    hints_[j] = static_cast<uint32_t>(next);
+  }
 }
 
 bool BucketCodes::SpansSeveralKeys(uint16_t code) const {
@@ -78,8 +103,8 @@ void BucketCodes::Clear(Row row) {
 
 bool BucketCodes::WantsRebuild(uint64_t present_rows) const {
   return overflowed_ &&
-         updates_since_rebuild_ >= std::max<uint64_t>(kMinOverflowLimit,
-                                                      present_rows / 2);
+         updates_since_rebuild_ >=
+             std::max<uint64_t>(kMinOverflowLimit, present_rows / 2);
 }
 
 void BucketCodes::Rebuild(const Roaring& present,
@@ -93,14 +118,15 @@ void BucketCodes::Rebuild(const Roaring& present,
     if (i++ % stride == 0) sample.push_back(key_of(row));
   });
   bounds_ = ChooseBounds(sample);
+  BuildHints();
   std::fill(counts_.begin(), counts_.end(), 0);
   ForEachRow(present, [&](Row row) {
     uint16_t code = CodeFor(key_of(row));
     codes_[row] = code;
     ++counts_[code];
   });
-  overflow_limit_ = std::max<uint32_t>(
-      kMinOverflowLimit, static_cast<uint32_t>(8 * n / kMaxCode));
+  overflow_limit_ = std::max<uint32_t>(kMinOverflowLimit,
+                                       static_cast<uint32_t>(8 * n / kMaxCode));
   updates_since_rebuild_ = 0;
   overflowed_ = false;
 }
@@ -135,6 +161,7 @@ CodeRange BucketCodes::RangeFor(uint64_t lo, uint64_t hi) const {
 
 size_t BucketCodes::MemoryBytes() const {
   return bounds_.capacity() * sizeof(uint64_t) +
+         hints_.capacity() * sizeof(uint32_t) +
          codes_.capacity() * sizeof(uint16_t) +
          counts_.capacity() * sizeof(uint32_t);
 }

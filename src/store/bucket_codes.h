@@ -49,8 +49,13 @@ class BucketCodes {
  private:
   uint16_t CodeFor(uint64_t key) const;
   bool SpansSeveralKeys(uint16_t code) const;
+  void BuildHints();
 
   std::vector<uint64_t> bounds_;  // sorted, distinct, at most kMaxCode - 1
+  // hints_[j]: the first bound >= bounds_.front() + (j << hint_shift_), so
+  // CodeFor searches a handful of bounds instead of all of them.
+  std::vector<uint32_t> hints_;
+  int hint_shift_ = 0;
   std::vector<uint16_t> codes_;
   std::vector<uint32_t> counts_ = std::vector<uint32_t>(kMaxCode + 1, 0);
   uint32_t overflow_limit_ = 4096;

@@ -26,8 +26,8 @@ namespace {
 
 // SSE2 has only signed 16-bit compares; flipping the top bit maps unsigned
 // order onto signed order.
-void ScanCodesSse2(const uint16_t* codes, size_t nwords,
-                   const CodeRange& range, uint64_t* in, uint64_t* edge) {
+void ScanCodesSse2(const uint16_t* codes, size_t nwords, const CodeRange& range,
+                   uint64_t* in, uint64_t* edge) {
   const __m128i bias = _mm_set1_epi16(static_cast<int16_t>(0x8000));
   const __m128i lo = _mm_set1_epi16(static_cast<int16_t>(range.lo ^ 0x8000));
   const __m128i hi = _mm_set1_epi16(static_cast<int16_t>(range.hi ^ 0x8000));
@@ -43,14 +43,18 @@ void ScanCodesSse2(const uint16_t* codes, size_t nwords,
       __m128i raw1 = _mm_loadu_si128(p + 1);
       __m128i x0 = _mm_xor_si128(raw0, bias);
       __m128i x1 = _mm_xor_si128(raw1, bias);
-      __m128i out0 = _mm_or_si128(_mm_cmplt_epi16(x0, lo), _mm_cmpgt_epi16(x0, hi));
-      __m128i out1 = _mm_or_si128(_mm_cmplt_epi16(x1, lo), _mm_cmpgt_epi16(x1, hi));
-      __m128i eq0 = _mm_or_si128(_mm_cmpeq_epi16(raw0, e1), _mm_cmpeq_epi16(raw0, e2));
-      __m128i eq1 = _mm_or_si128(_mm_cmpeq_epi16(raw1, e1), _mm_cmpeq_epi16(raw1, e2));
-      uint64_t outside = static_cast<uint32_t>(
-          _mm_movemask_epi8(_mm_packs_epi16(out0, out1)));
-      uint64_t edges = static_cast<uint32_t>(
-          _mm_movemask_epi8(_mm_packs_epi16(eq0, eq1)));
+      __m128i out0 =
+          _mm_or_si128(_mm_cmplt_epi16(x0, lo), _mm_cmpgt_epi16(x0, hi));
+      __m128i out1 =
+          _mm_or_si128(_mm_cmplt_epi16(x1, lo), _mm_cmpgt_epi16(x1, hi));
+      __m128i eq0 =
+          _mm_or_si128(_mm_cmpeq_epi16(raw0, e1), _mm_cmpeq_epi16(raw0, e2));
+      __m128i eq1 =
+          _mm_or_si128(_mm_cmpeq_epi16(raw1, e1), _mm_cmpeq_epi16(raw1, e2));
+      uint64_t outside =
+          static_cast<uint32_t>(_mm_movemask_epi8(_mm_packs_epi16(out0, out1)));
+      uint64_t edges =
+          static_cast<uint32_t>(_mm_movemask_epi8(_mm_packs_epi16(eq0, eq1)));
       in_bits |= (~outside & 0xFFFF) << (j * 16);
       edge_bits |= edges << (j * 16);
     }
@@ -65,10 +69,8 @@ __attribute__((target("avx2"))) void ScanCodesAvx2(const uint16_t* codes,
                                                    uint64_t* in,
                                                    uint64_t* edge) {
   const __m256i bias = _mm256_set1_epi16(static_cast<int16_t>(0x8000));
-  const __m256i lo =
-      _mm256_set1_epi16(static_cast<int16_t>(range.lo ^ 0x8000));
-  const __m256i hi =
-      _mm256_set1_epi16(static_cast<int16_t>(range.hi ^ 0x8000));
+  const __m256i lo = _mm256_set1_epi16(static_cast<int16_t>(range.lo ^ 0x8000));
+  const __m256i hi = _mm256_set1_epi16(static_cast<int16_t>(range.hi ^ 0x8000));
   const __m256i e1 = _mm256_set1_epi16(static_cast<int16_t>(range.edge1));
   const __m256i e2 = _mm256_set1_epi16(static_cast<int16_t>(range.edge2));
   for (size_t w = 0; w < nwords; ++w) {

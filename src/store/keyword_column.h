@@ -5,6 +5,7 @@
 #define AUDIENCE_STORE_KEYWORD_COLUMN_H_
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "store/column.h"
@@ -27,6 +28,8 @@ class KeywordColumn final : public Column {
   const TermDictionary& dictionary() const { return dictionary_; }
   // Rows whose value equals `term`; REQUIRES: term < term_count().
   const Roaring& postings(uint32_t term) const { return postings_[term]; }
+  // Every row's code: 0 when empty, else spelling id + 1.
+  std::span<const uint32_t> codes() const { return codes_; }
   // The term of the row's value, or nullopt when empty.
   std::optional<uint32_t> TermAt(Row row) const {
     uint32_t code = codes_[row];

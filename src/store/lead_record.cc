@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "util/str_cat.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 #include "util/text.h"
 
 namespace audience {
@@ -30,27 +30,28 @@ std::string_view ExpectedValue(FieldType type) {
 absl::Status TypeMismatch(const FieldDefinition& field, std::string_view got) {
   return absl::InvalidArgumentError(
       StrCat("field ", Quote(field.name), " (", FieldTypeName(field.type),
-                   ") expects ", ExpectedValue(field.type), ", got ", got));
+             ") expects ", ExpectedValue(field.type), ", got ", got));
 }
 
-absl::Status CheckLimits(const FieldDefinition& field, const FieldInput& input) {
+absl::Status CheckLimits(const FieldDefinition& field,
+                         const FieldInput& input) {
   if (const auto* s = std::get_if<std::string_view>(&input)) {
     if (s->size() > kMaxStringBytes) {
-      return absl::InvalidArgumentError(
-          StrCat("field ", Quote(field.name), " is longer than ",
-                       kMaxStringBytes, " bytes"));
+      return absl::InvalidArgumentError(StrCat("field ", Quote(field.name),
+                                               " is longer than ",
+                                               kMaxStringBytes, " bytes"));
     }
   } else if (const auto* tags = std::get_if<TagInput>(&input)) {
     if (tags->size() > kMaxTagsPerField) {
-      return absl::InvalidArgumentError(
-          StrCat("field ", Quote(field.name), " has more than ",
-                       kMaxTagsPerField, " tags"));
+      return absl::InvalidArgumentError(StrCat("field ", Quote(field.name),
+                                               " has more than ",
+                                               kMaxTagsPerField, " tags"));
     }
     for (std::string_view tag : *tags) {
       if (tag.size() > kMaxStringBytes) {
         return absl::InvalidArgumentError(
-            StrCat("a tag of field ", Quote(field.name),
-                         " is longer than ", kMaxStringBytes, " bytes"));
+            StrCat("a tag of field ", Quote(field.name), " is longer than ",
+                   kMaxStringBytes, " bytes"));
       }
     }
   }
@@ -125,12 +126,13 @@ absl::StatusOr<FieldId> FindLeadField(const Schema& schema,
   if (!id) {
     return absl::InvalidArgumentError(
         StrCat("unknown field ", Quote(name),
-                     " (declare it with define_field first)"));
+               " (declare it with define_field first)"));
   }
   return *id;
 }
 
-absl::StatusOr<LeadRecord> ToLeadRecord(const Schema& schema, const Lead& lead) {
+absl::StatusOr<LeadRecord> ToLeadRecord(const Schema& schema,
+                                        const Lead& lead) {
   LeadRecord record;
   record.id = lead.id;
   record.fields.reserve(lead.fields.size());

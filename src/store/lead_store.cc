@@ -1,5 +1,7 @@
 #include "store/lead_store.h"
 
+#include <algorithm>
+
 namespace audience {
 
 namespace {
@@ -40,7 +42,7 @@ absl::StatusOr<FieldId> LeadStore::DefineField(std::string_view name,
   absl::StatusOr<FieldId> id = schema_.Define(name, type);
   if (!id.ok()) return id;
   columns_.push_back(MakeColumn(type));
-  columns_.back()->Resize(row_limit());
+  columns_.back()->Resize(column_rows_);
   return id;
 }
 
@@ -50,27 +52,40 @@ std::optional<Row> LeadStore::Find(LeadId id) const {
   return it->second;
 }
 
+void LeadStore::Reserve(size_t more) {
+  rows_.reserve(rows_.size() + more);
+  ids_.reserve(ids_.size() + more);
+}
+
 Row LeadStore::AllocateRow(LeadId id) {
   Row row;
   if (!free_rows_.empty()) {
     row = free_rows_.back();
     free_rows_.pop_back();
     ids_[row] = id;
+    rows_in_id_order_ = false;
   } else {
     row = static_cast<Row>(ids_.size());
+    if (!ids_.empty() && id <= ids_.back()) rows_in_id_order_ = false;
     ids_.push_back(id);
-    for (auto& column : columns_) column->Resize(row + 1);
-    activity_.Resize(row + 1);
+    if (row >= column_rows_) {
+      column_rows_ = static_cast<Row>(std::min<uint64_t>(
+          UINT32_MAX, std::max<uint64_t>(4096, uint64_t{row} + row / 2 + 1)));
+      for (auto& column : columns_) column->Resize(column_rows_);
+      activity_.Resize(column_rows_);
+    }
   }
-  rows_.emplace(id, row);
   live_.add(row);
   ++live_changes_;
   return row;
 }
 
 Row LeadStore::Upsert(const LeadRecord& record) {
-  std::optional<Row> existing = Find(record.id);
-  Row row = existing ? *existing : AllocateRow(record.id);
+  // One hash probe finds the lead or claims its slot.
+  auto [slot, created] = rows_.try_emplace(record.id, Row{0});
+  const bool existing = !created;
+  if (created) slot->second = AllocateRow(record.id);
+  const Row row = slot->second;
   scratch_.assign(columns_.size(), nullptr);
   for (const auto& [field, value] : record.fields) scratch_[field] = &value;
   for (FieldId f = 0; f < columns_.size(); ++f) {
@@ -94,6 +109,12 @@ void LeadStore::Delete(Row row) {
   live_.remove(row);
   ++live_changes_;
   free_rows_.push_back(row);
+}
+
+Row LeadStore::FirstRowAfter(LeadId id) const {
+  // Freed rows keep their old ids in ids_, which stays sorted.
+  return static_cast<Row>(std::upper_bound(ids_.begin(), ids_.end(), id) -
+                          ids_.begin());
 }
 
 Lead LeadStore::GetLead(Row row) const {

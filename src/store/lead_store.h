@@ -40,9 +40,17 @@ class LeadStore {
   size_t lead_count() const { return rows_.size(); }
   // One past the highest row ever used.
   Row row_limit() const { return static_cast<Row>(ids_.size()); }
+  // True while rows were handed out in ascending lead id order (the usual
+  // case for bulk loads), so row order is lead id order.
+  bool rows_in_id_order() const { return rows_in_id_order_; }
+  // The first row whose lead id is greater than `id`.
+  // REQUIRES: rows_in_id_order().
+  Row FirstRowAfter(LeadId id) const;
 
   // Creates the lead or replaces all of its fields. Returns its row.
   Row Upsert(const LeadRecord& record);
+  // Makes room for `more` new leads (bulk loads).
+  void Reserve(size_t more);
   void SetField(Row row, FieldId field, const FieldInput& value);
   // Removes the lead, its values and its events; the row becomes free.
   void Delete(Row row);
@@ -72,6 +80,7 @@ class LeadStore {
   size_t RowMemoryBytes() const;
 
  private:
+  // REQUIRES: `id` has no row yet.
   Row AllocateRow(LeadId id);
 
   Schema schema_;
@@ -79,8 +88,11 @@ class LeadStore {
   absl::flat_hash_map<LeadId, Row> rows_;
   std::vector<LeadId> ids_;
   std::vector<Row> free_rows_;
+  // Rows every column can address; grown in blocks, not row by row.
+  Row column_rows_ = 0;
   Roaring live_;
   uint64_t live_changes_ = 0;
+  bool rows_in_id_order_ = true;
   ActivityLog activity_;
   std::vector<const FieldInput*> scratch_;
 };

@@ -83,8 +83,8 @@ Roaring NumericColumn<T>::SelectKeys(uint64_t lo, uint64_t hi,
     const uint32_t chunk = ra.keys[i];
     const size_t first_row = size_t{chunk} * kChunkRows;
     if (first_row >= codes_.padded_rows()) break;
-    const size_t words = std::min<size_t>(
-        kChunkWords, (codes_.padded_rows() - first_row) / 64);
+    const size_t words =
+        std::min<size_t>(kChunkWords, (codes_.padded_rows() - first_row) / 64);
     ScanCodes(codes_.data() + first_row, words, range, in, edge);
     std::memset(in + words, 0, (kChunkWords - words) * sizeof(uint64_t));
     for (size_t w = 0; w < words; ++w) {

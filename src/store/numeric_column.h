@@ -6,6 +6,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "store/bucket_codes.h"
@@ -37,6 +38,8 @@ class NumericColumn final : public Column {
 
   // REQUIRES: Has(row).
   T ValueAt(Row row) const { return values_[row]; }
+  // Every row's value (0 for empty rows), for scans and benchmarks.
+  std::span<const T> values() const { return values_; }
   uint64_t KeyAt(Row row) const { return OrderKey(values_[row]); }
 
   // The rows of `rows` whose value's key lies in [lo, hi]. Cost: a probe per

@@ -60,9 +60,9 @@ absl::StatusOr<FieldId> Schema::Define(std::string_view name, FieldType type) {
     return absl::InvalidArgumentError("field name must not be empty");
   }
   if (name.size() > kMaxFieldNameBytes) {
-    return absl::InvalidArgumentError(
-        StrCat("field name is longer than ", kMaxFieldNameBytes,
-                     " bytes: ", Quote(name)));
+    return absl::InvalidArgumentError(StrCat("field name is longer than ",
+                                             kMaxFieldNameBytes,
+                                             " bytes: ", Quote(name)));
   }
   if (name == "id") {
     return absl::InvalidArgumentError("field name \"id\" is reserved");

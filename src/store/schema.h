@@ -17,7 +17,8 @@ namespace audience {
 
 using FieldId = uint32_t;
 
-// Upper bound on custom fields, so no input can grow the schema without end.
+// Upper bound on fields (the standard ones included), so no input can grow
+// the schema without end.
 inline constexpr size_t kMaxFields = 1024;
 
 class Schema {

@@ -4,6 +4,7 @@
 #define AUDIENCE_STORE_STRING_COLUMN_H_
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,9 @@ class StringColumn final : public Column {
   const Roaring& present() const override { return present_; }
   void Maintain() override;
   size_t MemoryBytes() const override;
+
+  // Every row's packed (offset, length) slot.
+  std::span<const uint64_t> slots() const { return slots_; }
 
   // "" for an empty row.
   std::string_view View(Row row) const {

@@ -27,10 +27,9 @@ void TagColumn::Set(Row row, const FieldInput& value) {
       if (tag.empty()) continue;
       uint32_t id = dictionary_.Intern(tag);
       uint32_t term = dictionary_.term_of(id);
-      bool seen = std::any_of(spellings.begin(), spellings.end(),
-                              [&](uint32_t other) {
-                                return dictionary_.term_of(other) == term;
-                              });
+      bool seen = std::any_of(
+          spellings.begin(), spellings.end(),
+          [&](uint32_t other) { return dictionary_.term_of(other) == term; });
       if (!seen) spellings.push_back(id);
     }
   }

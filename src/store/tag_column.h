@@ -35,6 +35,8 @@ class TagColumn final : public Column {
     return {pool_.data() + start_[row], count_[row]};
   }
   bool HasTerm(Row row, uint32_t term) const;
+  // Every row's tag count.
+  std::span<const uint16_t> counts() const { return count_; }
 
  private:
   TermDictionary dictionary_;

@@ -3,9 +3,8 @@
 #ifndef AUDIENCE_UTIL_BITMAP_H_
 #define AUDIENCE_UTIL_BITMAP_H_
 
-#include <roaring/roaring.hh>
-
 #include <cstdint>
+#include <roaring/roaring.hh>
 #include <vector>
 
 namespace audience {

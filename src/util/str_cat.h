@@ -17,16 +17,15 @@ namespace audience {
 
 class StrPiece {
  public:
-  StrPiece(std::string_view s) : view_(s) {}  // NOLINT: implicit by design
-  StrPiece(const char* s) : view_(s) {}       // NOLINT
+  StrPiece(std::string_view s) : view_(s) {}    // NOLINT: implicit by design
+  StrPiece(const char* s) : view_(s) {}         // NOLINT
   StrPiece(const std::string& s) : view_(s) {}  // NOLINT
   StrPiece(absl::string_view s) : view_(s.data(), s.size()) {}  // NOLINT
   StrPiece(const absl::AlphaNum& a)  // NOLINT: absl::Hex and friends
       : view_(a.data(), a.size()) {}
-  template <typename T,
-            typename = std::enable_if_t<std::is_arithmetic_v<T> &&
-                                        !std::is_same_v<T, bool> &&
-                                        !std::is_same_v<T, char>>>
+  template <typename T, typename = std::enable_if_t<std::is_arithmetic_v<T> &&
+                                                    !std::is_same_v<T, bool> &&
+                                                    !std::is_same_v<T, char>>>
   StrPiece(T v) {  // NOLINT
     absl::AlphaNum a(v);
     size_ = a.size();

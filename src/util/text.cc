@@ -1,5 +1,7 @@
 #include "util/text.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstring>
 
 #include "absl/status/status.h"
@@ -63,22 +65,32 @@ bool ContainsFolded(std::string_view haystack, std::string_view folded_needle) {
   return false;
 }
 
+std::string_view TrimAscii(std::string_view s) {
+  while (!s.empty() && absl::ascii_isspace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && absl::ascii_isspace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string FormatDouble(double v) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  std::string out(buf, r.ptr);
+  if (std::isfinite(v) && out.find_first_of(".e") == std::string::npos) {
+    out += ".0";
+  }
+  return out;
+}
+
 absl::StatusOr<std::string> NormalizeName(std::string_view name,
                                           std::string_view what) {
-  std::string_view trimmed = name;
-  while (!trimmed.empty() && absl::ascii_isspace(trimmed.front())) {
-    trimmed.remove_prefix(1);
-  }
-  while (!trimmed.empty() && absl::ascii_isspace(trimmed.back())) {
-    trimmed.remove_suffix(1);
-  }
+  std::string_view trimmed = TrimAscii(name);
   if (trimmed.empty()) {
     return absl::InvalidArgumentError(StrCat(what, " must not be empty"));
   }
   if (CountCodePoints(trimmed) > kMaxNameChars) {
-    return absl::InvalidArgumentError(
-        StrCat(what, " is longer than ", kMaxNameChars,
-                     " characters: ", Quote(trimmed)));
+    return absl::InvalidArgumentError(StrCat(what, " is longer than ",
+                                             kMaxNameChars,
+                                             " characters: ", Quote(trimmed)));
   }
   return std::string(trimmed);
 }
@@ -95,8 +107,9 @@ std::string Quote(std::string_view s) {
       out += '\\';
       out += c;
     } else if (static_cast<unsigned char>(c) < 0x20) {
-      StrAppend(&out, "\\x", absl::AlphaNum(absl::Hex(static_cast<unsigned char>(c),
-                                              absl::kZeroPad2)));
+      StrAppend(&out, "\\x",
+                absl::AlphaNum(
+                    absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2)));
     } else {
       out += c;
     }

@@ -33,6 +33,12 @@ bool EndsWithFolded(std::string_view value, std::string_view folded);
 // REQUIRES: folded_needle is already folded.
 bool ContainsFolded(std::string_view haystack, std::string_view folded_needle);
 
+std::string_view TrimAscii(std::string_view s);
+
+// Formats a double the way JSON output does: shortest round trip, with ".0"
+// when integral ("10.0", "0.5", "1e+300").
+std::string FormatDouble(double v);
+
 // Trims ASCII white space and checks 1..200 characters (UTF-8 code points).
 // `what` names the thing in the error ("segment name").
 absl::StatusOr<std::string> NormalizeName(std::string_view name,

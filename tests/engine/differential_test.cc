@@ -7,7 +7,6 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-
 #include "engine/reference_model.h"
 #include "testing/test_util.h"
 
@@ -15,12 +14,12 @@ namespace audience::testing {
 namespace {
 
 const std::map<std::string, FieldType> kSchema = {
-    {"email", FieldType::kString},     {"country", FieldType::kKeyword},
-    {"stage", FieldType::kKeyword},    {"score", FieldType::kInt64},
-    {"tags", FieldType::kTags},        {"created_at", FieldType::kTimestamp},
-    {"plan", FieldType::kKeyword},     {"mrr", FieldType::kDouble},
-    {"opted", FieldType::kBool},       {"seen", FieldType::kTimestamp},
-    {"labels", FieldType::kTags},      {"bio", FieldType::kString},
+    {"email", FieldType::kString},  {"country", FieldType::kKeyword},
+    {"stage", FieldType::kKeyword}, {"score", FieldType::kInt64},
+    {"tags", FieldType::kTags},     {"created_at", FieldType::kTimestamp},
+    {"plan", FieldType::kKeyword},  {"mrr", FieldType::kDouble},
+    {"opted", FieldType::kBool},    {"seen", FieldType::kTimestamp},
+    {"labels", FieldType::kTags},   {"bio", FieldType::kString},
 };
 constexpr Timestamp kStart = 1'790'000'000;
 constexpr int64_t kDay = kSecondsPerDay;
@@ -144,8 +143,8 @@ class Generator {
         return F(name, op, ScalarOperand(type, now));
       }
       case FieldType::kTags: {
-        Op op = pick({Op::kHas, Op::kNotHas, Op::kHasAny, Op::kHasAll,
-                      Op::kHasNone});
+        Op op = pick(
+            {Op::kHas, Op::kNotHas, Op::kHasAny, Op::kHasAll, Op::kHasNone});
         if (op == Op::kHas || op == Op::kNotHas) {
           return F(name, op, ScalarOperand(type, now));
         }
@@ -196,9 +195,10 @@ class Generator {
     if (rng_.Chance(0.4)) object = rng_.Between(1, 3);
     std::optional<int64_t> within;
     if (rng_.Chance(0.5)) within = rng_.Between(1, 4);
-    return Condition::Activity(Text({"email_open", "form_submit", "Email_Open"}),
-                               rng_.Chance(0.6) ? Op::kDid : Op::kDidNot, object,
-                               rng_.Chance(0.6) ? 1 : rng_.Between(2, 3), within);
+    return Condition::Activity(
+        Text({"email_open", "form_submit", "Email_Open"}),
+        rng_.Chance(0.6) ? Op::kDid : Op::kDidNot, object,
+        rng_.Chance(0.6) ? 1 : rng_.Between(2, 3), within);
   }
 
   SegmentDefinition RandomDefinition(const std::string& name, Timestamp now,
@@ -210,7 +210,8 @@ class Generator {
       double r = rng_.Below(100) / 100.0;
       if (r < 0.15 && !others.empty()) {
         d.filters.push_back(Condition::Segment(
-            rng_.Pick(others), rng_.Chance(0.5) ? Op::kMember : Op::kNotMember));
+            rng_.Pick(others),
+            rng_.Chance(0.5) ? Op::kMember : Op::kNotMember));
       } else if (r < 0.35) {
         d.filters.push_back(ActivityCondition());
       } else {
@@ -228,8 +229,9 @@ std::unique_ptr<Engine> NewEngine() {
   auto engine = OpenEngine(kStart);
   for (const auto& [name, type] : kSchema) {
     auto fields = engine->Fields();
-    bool standard = std::any_of(fields.begin(), fields.end(),
-                                [&](const FieldDefinition& f) { return f.name == name; });
+    bool standard =
+        std::any_of(fields.begin(), fields.end(),
+                    [&](const FieldDefinition& f) { return f.name == name; });
     if (!standard) REQUIRE_OK(engine->DefineField(name, type));
   }
   return engine;
@@ -267,7 +269,8 @@ void CheckChanges(const Engine& engine, const Memberships& before,
                   const std::vector<MembershipChange>& changes) {
   std::set<std::tuple<std::string, LeadId, ChangeKind>> reported;
   std::map<SegmentId, std::string> names;
-  for (const Segment& s : engine.ListSegments()) names[s.id] = s.definition.name;
+  for (const Segment& s : engine.ListSegments())
+    names[s.id] = s.definition.name;
   for (const MembershipChange& c : changes) {
     // A deleted segment is absent from names; its changes are "left" of the
     // segment that disappeared from the snapshot.
@@ -328,8 +331,10 @@ void RunSequence(uint64_t seed, int steps) {
       }
       if (rng.Chance(0.3)) patch.unset.push_back("stage");
       patch.set.erase("stage");
-      if (rng.Chance(0.4)) patch.add_tags.push_back(gen.Text({"vip", "New", "Beta"}));
-      if (rng.Chance(0.4)) patch.remove_tags.push_back(gen.Text({"VIP", "news"}));
+      if (rng.Chance(0.4))
+        patch.add_tags.push_back(gen.Text({"vip", "New", "Beta"}));
+      if (rng.Chance(0.4))
+        patch.remove_tags.push_back(gen.Text({"VIP", "news"}));
       result = engine->PatchLead(patch);
       if (!model.leads.count(id)) {
         REQUIRE_ERROR(result, absl::StatusCode::kNotFound, "unknown lead");
@@ -380,8 +385,8 @@ void RunSequence(uint64_t seed, int steps) {
       model.leads[event.lead].events.push_back(
           {event.type, event.object, event.ts.value_or(model.now)});
     } else if (roll < 74) {
-      Timestamp now = model.now + rng.Between(0, 36) * 3600 +
-                      (rng.Chance(0.3) ? 1 : 0);
+      Timestamp now =
+          model.now + rng.Between(0, 36) * 3600 + (rng.Chance(0.3) ? 1 : 0);
       result = engine->AdvanceClock(now);
       REQUIRE_OK(result);
       model.now = now;
@@ -403,7 +408,8 @@ void RunSequence(uint64_t seed, int steps) {
       result = engine->UpdateSegment(*id, def);
       bool cycle = false;
       for (const Condition& c : def.filters) {
-        cycle |= c.kind == Condition::Kind::kSegment && model.DependsOn(c.subject, name);
+        cycle |= c.kind == Condition::Kind::kSegment &&
+                 model.DependsOn(c.subject, name);
       }
       if (cycle) {
         REQUIRE_ERROR(result, absl::StatusCode::kInvalidArgument, "cycle");
@@ -454,7 +460,8 @@ TEST_CASE("bulk-loaded leads evaluate like the reference model",
       model.Upsert(lead);
     }
     for (int i = 0; i < 60; ++i) {
-      SegmentDefinition def = gen.RandomDefinition(absl::StrCat("B", i), kStart, {});
+      SegmentDefinition def =
+          gen.RandomDefinition(absl::StrCat("B", i), kStart, {});
       INFO("definition " << i);
       auto preview = engine->PreviewSegment(def, 1000);
       REQUIRE_OK(preview);

@@ -48,8 +48,9 @@ void ReferenceModel::Upsert(const Lead& lead) {
       TagList kept;
       for (const std::string& t : *tags) {
         if (t.empty()) continue;
-        bool dup = std::any_of(kept.begin(), kept.end(),
-                               [&](const std::string& k) { return SameFold(k, t); });
+        bool dup =
+            std::any_of(kept.begin(), kept.end(),
+                        [&](const std::string& k) { return SameFold(k, t); });
         if (!dup) kept.push_back(t);
       }
       if (!kept.empty()) stored.fields[name] = kept;
@@ -125,12 +126,13 @@ bool ReferenceModel::Holds(const Condition& c, LeadId id,
       case FieldType::kTags: {
         const TagList& tags = std::get<TagList>(v);
         auto has = [&](const Scalar& x) {
-          return std::any_of(tags.begin(), tags.end(), [&](const std::string& t) {
-            return SameFold(t, *AsString(x));
-          });
+          return std::any_of(
+              tags.begin(), tags.end(),
+              [&](const std::string& t) { return SameFold(t, *AsString(x)); });
         };
         std::vector<Scalar> wanted = ToList(c.value);
-        if (op == Op::kHasAll) return std::all_of(wanted.begin(), wanted.end(), has);
+        if (op == Op::kHasAll)
+          return std::all_of(wanted.begin(), wanted.end(), has);
         return std::any_of(wanted.begin(), wanted.end(), has);
       }
       case FieldType::kBool:
@@ -198,8 +200,9 @@ std::set<LeadId> ReferenceModel::Evaluate(const SegmentDefinition& def) const {
   std::set<LeadId> out;
   if (def.filters.empty()) return out;
   for (const auto& [id, lead] : leads) {
-    bool all = std::all_of(def.filters.begin(), def.filters.end(),
-                           [&](const Condition& c) { return Holds(c, id, lead); });
+    bool all =
+        std::all_of(def.filters.begin(), def.filters.end(),
+                    [&](const Condition& c) { return Holds(c, id, lead); });
     if (all) out.insert(id);
   }
   return out;
@@ -231,7 +234,8 @@ std::vector<std::string> ReferenceModel::ReferencedBy(
   std::vector<std::string> out;
   for (const auto& [name, def] : segments) {
     for (const Condition& c : def.filters) {
-      if (c.kind == Condition::Kind::kSegment && Fold(c.subject) == Fold(target)) {
+      if (c.kind == Condition::Kind::kSegment &&
+          Fold(c.subject) == Fold(target)) {
         out.push_back(name);
         break;
       }

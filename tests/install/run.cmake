@@ -9,8 +9,7 @@ if(rc)
 endif()
 set(flags "${CXX_FLAGS}")
 if(SANITIZE)
-  string(REPLACE ";" "," sanitizers "${SANITIZE}")
-  string(APPEND flags " -fsanitize=${sanitizers}")
+  string(APPEND flags " -fsanitize=${SANITIZE}")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install
                         -B ${WORK_DIR}/build -G Ninja

@@ -4,7 +4,6 @@
 #define AUDIENCE_TESTS_TESTING_TEST_UTIL_H_
 
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <random>
@@ -31,15 +30,15 @@ std::string StatusText(const absl::StatusOr<T>& s) {
   } while (0)
 
 // REQUIRE that `expr` failed with `code` and a message containing `text`.
-#define REQUIRE_ERROR(expr, code, text)                                  \
-  do {                                                                   \
-    const auto& audience_result_ = (expr);                               \
-    const std::string audience_text_ =                                   \
-        ::audience::testing::StatusText(audience_result_);               \
-    INFO(audience_text_);                                                \
-    REQUIRE_FALSE(audience_result_.ok());                                \
-    REQUIRE(audience_text_.find(absl::StatusCodeToString(code)) == 0);   \
-    REQUIRE(audience_text_.find(text) != std::string::npos);             \
+#define REQUIRE_ERROR(expr, code, text)                                \
+  do {                                                                 \
+    const auto& audience_result_ = (expr);                             \
+    const std::string audience_text_ =                                 \
+        ::audience::testing::StatusText(audience_result_);             \
+    INFO(audience_text_);                                              \
+    REQUIRE_FALSE(audience_result_.ok());                              \
+    REQUIRE(audience_text_.find(absl::StatusCodeToString(code)) == 0); \
+    REQUIRE(audience_text_.find(text) != std::string::npos);           \
   } while (0)
 
 // A deterministic RNG whose seed shows up in the failure report.
