@@ -162,13 +162,16 @@ int Demo(const Args& args) {
   }
 
   const LeadId lead = std::min<uint64_t>(42, options.leads);
-  std::printf("\nlive update: lead %llu gets tag vip and score 950\n",
-              static_cast<unsigned long long>(lead));
+  std::printf(
+      "\nlive update: lead %llu moves to the US, gets tag vip, score 950 and "
+      "a .com address\n",
+      static_cast<unsigned long long>(lead));
   LeadPatch patch;
   patch.id = lead;
   patch.set["score"] = int64_t{950};
   patch.set["country"] = std::string("US");
   patch.set["stage"] = std::string("sql");
+  patch.set["email"] = std::string("ada.lovelace@example.com");
   patch.add_tags = {"vip"};
   absl::StatusOr<MutationResult> patched = engine.PatchLead(patch);
   if (!Check(patched.status(), "patch")) return 1;

@@ -1,6 +1,7 @@
 #include "filter/string_predicate.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "util/text.h"
 
@@ -10,6 +11,68 @@ StringPredicate::StringPredicate(FieldId field, Match match,
                                  std::vector<std::string> values, bool negate)
     : field_(field), match_(match), negate_(negate) {
   for (const std::string& v : values) folded_.push_back(FoldAscii(v));
+  for (const std::string& f : folded_) affix_tests_.push_back(MakeAffixTest(f));
+}
+
+StringPredicate::AffixTest StringPredicate::MakeAffixTest(
+    const std::string& folded) const {
+  AffixTest test;
+  const size_t n = std::min<size_t>(4, folded.size());
+  const uint64_t needle = StringColumn::Affix(folded);
+  const uint64_t prefix_mask =
+      n == 4 ? 0xFFFFFFFFull : (uint64_t{1} << (8 * n)) - 1;
+  const uint64_t suffix_mask = n == 0 ? 0 : ~uint64_t{0} << (64 - 8 * n);
+  switch (match_) {
+    case Match::kStartsWith:
+      test.mask = prefix_mask;
+      break;
+    case Match::kEndsWith:
+      test.mask = suffix_mask;
+      break;
+    case Match::kEquals:
+      test.mask = prefix_mask | suffix_mask;
+      break;
+    case Match::kContains:
+      return test;  // no affix says anything about the middle
+  }
+  test.bits = needle & test.mask;
+  // A match of 1..4 needle bytes is exact when none is NUL (the padding of
+  // short values): those bytes are really the value's first / last ones.
+  test.decides = match_ != Match::kEquals && n > 0 && folded.size() <= 4 &&
+                 folded.find('\0') == std::string::npos;
+  return test;
+}
+
+Roaring StringPredicate::PositiveRows(const StringColumn& column,
+                                      const Roaring& rows) const {
+  std::vector<uint32_t> verified;
+  auto verify = [&](const Roaring& candidates) {
+    column.ForEachValue(candidates, [&](Row row, std::string_view value) {
+      if (Positive(value)) verified.push_back(row);
+    });
+  };
+  if (match_ == Match::kContains) {
+    verify(rows);
+    return Roaring(verified.size(), verified.data());
+  }
+  std::vector<uint32_t> decided;
+  std::vector<uint32_t> unsure;
+  column.ForEachAffix(rows, [&](Row row, uint64_t affix) {
+    bool check = false;
+    for (const AffixTest& test : affix_tests_) {
+      if ((affix & test.mask) != test.bits) continue;
+      if (test.decides) {
+        decided.push_back(row);
+        return;
+      }
+      check = true;
+    }
+    if (check) unsure.push_back(row);
+  });
+  if (!unsure.empty()) verify(Roaring(unsure.size(), unsure.data()));
+  Roaring positive(decided.size(), decided.data());
+  if (!verified.empty()) positive |= Roaring(verified.size(), verified.data());
+  return positive;
 }
 
 bool StringPredicate::Positive(std::string_view value) const {
@@ -30,9 +93,12 @@ bool StringPredicate::Positive(std::string_view value) const {
 }
 
 void StringPredicate::Filter(const EvalContext& ctx, Roaring& rows) const {
-  const StringColumn& column = ctx.store.string_column(field_);
-  rows = FilterRows(
-      rows, [&](Row row) { return Positive(column.View(row)) != negate_; });
+  Roaring positive = PositiveRows(ctx.store.string_column(field_), rows);
+  if (negate_) {
+    rows -= positive;
+  } else {
+    rows.swap(positive);
+  }
 }
 
 bool StringPredicate::Matches(const EvalContext& ctx, Row row) const {

@@ -29,11 +29,23 @@ class StringPredicate final : public Predicate {
   PredicateReads reads() const override { return {.field = field_}; }
 
  private:
+  // A needle's test on a row's affix word (StringColumn::Affix): rows whose
+  // masked affix differs cannot match; when `decides`, rows whose masked
+  // affix equals `bits` match without reading the value.
+  struct AffixTest {
+    uint64_t mask = 0;
+    uint64_t bits = 0;
+    bool decides = false;
+  };
+  AffixTest MakeAffixTest(const std::string& folded) const;
   bool Positive(std::string_view value) const;
+  // The rows of `rows` whose value matches (the positive operator).
+  Roaring PositiveRows(const StringColumn& column, const Roaring& rows) const;
 
   FieldId field_;
   Match match_;
   std::vector<std::string> folded_;
+  std::vector<AffixTest> affix_tests_;  // one per needle
   bool negate_;
 };
 

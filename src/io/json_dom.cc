@@ -19,7 +19,7 @@ std::string DescribeJson(element e) {
     case element_type::UINT64:
       return StrCat(e.get_uint64().value_unsafe());
     case element_type::DOUBLE:
-      return StrCat(e.get_double().value_unsafe());
+      return FormatDouble(e.get_double().value_unsafe());
     case element_type::STRING:
       return StrCat("string ", Quote(e.get_string().value_unsafe()));
     case element_type::BOOL:

@@ -64,25 +64,32 @@ absl::StatusOr<FieldInput> ReadField(value& v, const FieldDefinition& field) {
   switch (field.type) {
     case FieldType::kString:
     case FieldType::kKeyword: {
+      if (type != json_type::string) break;
       std::string_view s;
-      if (type != json_type::string || v.get_string().get(s)) break;
+      if (auto error = v.get_string().get(s)) return MalformedJson(error);
       return s;
     }
     case FieldType::kInt64:
     case FieldType::kTimestamp: {
       if (type != json_type::number) break;
-      std::optional<int64_t> i = ReadInt64(v);
-      if (!i) break;
-      return *i;
+      number_type kind;
+      if (auto error = v.get_number_type().get(kind))
+        return MalformedJson(error);
+      if (kind != number_type::signed_integer) break;  // 10.5, 1e3, > int64
+      int64_t i;
+      if (auto error = v.get_int64().get(i)) return MalformedJson(error);
+      return i;
     }
     case FieldType::kDouble: {
+      if (type != json_type::number) break;
       double d;
-      if (type != json_type::number || v.get_double().get(d)) break;
+      if (auto error = v.get_double().get(d)) return MalformedJson(error);
       return d;
     }
     case FieldType::kBool: {
+      if (type != json_type::boolean) break;
       bool b;
-      if (type != json_type::boolean || v.get_bool().get(b)) break;
+      if (auto error = v.get_bool().get(b)) return MalformedJson(error);
       return b;
     }
     case FieldType::kTags: {
@@ -93,8 +100,12 @@ absl::StatusOr<FieldInput> ReadField(value& v, const FieldDefinition& field) {
       for (auto element : array) {
         value tag;
         if (auto error = element.get(tag)) return MalformedJson(error);
+        json_type tag_type;
+        if (auto error = tag.type().get(tag_type)) return MalformedJson(error);
         std::string_view s;
-        if (tag.get_string().get(s)) {
+        if (tag_type == json_type::string) {
+          if (auto error = tag.get_string().get(s)) return MalformedJson(error);
+        } else {
           return TypeMismatch(field, StrCat("an array holding ", Got(tag)));
         }
         tags.push_back(s);
@@ -114,6 +125,19 @@ absl::StatusOr<uint64_t> ReadLeadId(value& v, std::string_view key) {
         StrCat("\"", key, "\" must be a non-negative integer, got ", Got(v)));
   }
   return id;
+}
+
+// The document as an object: a valid non-object is "must be an object",
+// anything else is a syntax error.
+absl::Status GetObject(simdjson::ondemand::document& doc, std::string_view what,
+                       simdjson::ondemand::object* object) {
+  simdjson::ondemand::json_type type;
+  if (auto error = doc.type().get(type)) return MalformedJson(error);
+  if (type != simdjson::ondemand::json_type::object) {
+    return absl::InvalidArgumentError(StrCat(what, " must be a JSON object"));
+  }
+  if (auto error = doc.get_object().get(*object)) return MalformedJson(error);
+  return absl::OkStatus();
 }
 
 // On Demand reads lazily: after the object, anything left is an error.
@@ -155,9 +179,7 @@ absl::Status LeadJsonParser::ParseLead(simdjson::padded_string_view json,
   simdjson::ondemand::document doc;
   if (auto error = parser_.iterate(json).get(doc)) return MalformedJson(error);
   simdjson::ondemand::object object;
-  if (doc.get_object().get(object)) {
-    return absl::InvalidArgumentError("a lead must be a JSON object");
-  }
+  RETURN_IF_ERROR(GetObject(doc, "a lead", &object));
   bool has_id = false;
   size_t position = 0;
   for (auto member : object) {
@@ -189,9 +211,7 @@ absl::Status LeadJsonParser::ParseEvent(simdjson::padded_string_view json,
   simdjson::ondemand::document doc;
   if (auto error = parser_.iterate(json).get(doc)) return MalformedJson(error);
   simdjson::ondemand::object object;
-  if (doc.get_object().get(object)) {
-    return absl::InvalidArgumentError("an event must be a JSON object");
-  }
+  RETURN_IF_ERROR(GetObject(doc, "an event", &object));
   bool has_lead = false;
   bool has_type = false;
   for (auto member : object) {

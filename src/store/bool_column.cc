@@ -8,8 +8,8 @@ void BoolColumn::Set(Row row, const FieldInput& value) {
     Clear(row);
     return;
   }
+  if (present_.contains(row)) (*b ? false_rows_ : true_rows_).remove(row);
   (*b ? true_rows_ : false_rows_).add(row);
-  (*b ? false_rows_ : true_rows_).remove(row);
   present_.add(row);
 }
 

@@ -77,10 +77,13 @@ void BucketCodes::BuildHints() {
   }
 }
 
-bool BucketCodes::SpansSeveralKeys(uint16_t code) const {
-  size_t i = code - 1;  // bucket code holds (bounds_[i - 1], bounds_[i]]
-  if (i == 0 || i >= bounds_.size()) return true;
-  return bounds_[i - 1] + 1 < bounds_[i];
+void BucketCodes::Count(uint16_t code, uint64_t key) {
+  if (counts_[code]++ == 0) {
+    some_key_[code] = key;
+    mixed_[code] = false;
+  } else if (some_key_[code] != key) {
+    mixed_[code] = true;
+  }
 }
 
 void BucketCodes::Set(Row row, uint64_t key) {
@@ -89,9 +92,8 @@ void BucketCodes::Set(Row row, uint64_t key) {
   if (old != kEmpty) --counts_[old];
   codes_[row] = code;
   ++updates_since_rebuild_;
-  if (++counts_[code] > overflow_limit_ && SpansSeveralKeys(code)) {
-    overflowed_ = true;
-  }
+  Count(code, key);
+  if (counts_[code] > overflow_limit_ && mixed_[code]) overflowed_ = true;
 }
 
 void BucketCodes::Clear(Row row) {
@@ -121,9 +123,10 @@ void BucketCodes::Rebuild(const Roaring& present,
   BuildHints();
   std::fill(counts_.begin(), counts_.end(), 0);
   ForEachRow(present, [&](Row row) {
-    uint16_t code = CodeFor(key_of(row));
+    const uint64_t key = key_of(row);
+    const uint16_t code = CodeFor(key);
     codes_[row] = code;
-    ++counts_[code];
+    Count(code, key);
   });
   overflow_limit_ = std::max<uint32_t>(kMinOverflowLimit,
                                        static_cast<uint32_t>(8 * n / kMaxCode));
@@ -162,6 +165,7 @@ CodeRange BucketCodes::RangeFor(uint64_t lo, uint64_t hi) const {
 size_t BucketCodes::MemoryBytes() const {
   return bounds_.capacity() * sizeof(uint64_t) +
          hints_.capacity() * sizeof(uint32_t) +
+         some_key_.capacity() * sizeof(uint64_t) + mixed_.capacity() / 8 +
          codes_.capacity() * sizeof(uint16_t) +
          counts_.capacity() * sizeof(uint32_t);
 }

@@ -48,8 +48,9 @@ class BucketCodes {
 
  private:
   uint16_t CodeFor(uint64_t key) const;
-  bool SpansSeveralKeys(uint16_t code) const;
   void BuildHints();
+  // Counts a row into bucket `code`, noting when it mixes distinct keys.
+  void Count(uint16_t code, uint64_t key);
 
   std::vector<uint64_t> bounds_;  // sorted, distinct, at most kMaxCode - 1
   // hints_[j]: the first bound >= bounds_.front() + (j << hint_shift_), so
@@ -58,6 +59,10 @@ class BucketCodes {
   int hint_shift_ = 0;
   std::vector<uint16_t> codes_;
   std::vector<uint32_t> counts_ = std::vector<uint32_t>(kMaxCode + 1, 0);
+  // Per bucket: a key in it, and whether it holds another one too. Only a
+  // mixed bucket can be split by a rebuild.
+  std::vector<uint64_t> some_key_ = std::vector<uint64_t>(kMaxCode + 1, 0);
+  std::vector<bool> mixed_ = std::vector<bool>(kMaxCode + 1, false);
   uint32_t overflow_limit_ = 4096;
   uint64_t updates_since_rebuild_ = 0;
   bool overflowed_ = false;

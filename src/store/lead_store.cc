@@ -55,6 +55,14 @@ std::optional<Row> LeadStore::Find(LeadId id) const {
 void LeadStore::Reserve(size_t more) {
   rows_.reserve(rows_.size() + more);
   ids_.reserve(ids_.size() + more);
+  GrowColumns(ids_.size() + more);
+}
+
+void LeadStore::GrowColumns(uint64_t rows) {
+  if (rows <= column_rows_) return;
+  column_rows_ = static_cast<Row>(std::min<uint64_t>(UINT32_MAX, rows));
+  for (auto& column : columns_) column->Resize(column_rows_);
+  activity_.Resize(column_rows_);
 }
 
 Row LeadStore::AllocateRow(LeadId id) {
@@ -69,10 +77,7 @@ Row LeadStore::AllocateRow(LeadId id) {
     if (!ids_.empty() && id <= ids_.back()) rows_in_id_order_ = false;
     ids_.push_back(id);
     if (row >= column_rows_) {
-      column_rows_ = static_cast<Row>(std::min<uint64_t>(
-          UINT32_MAX, std::max<uint64_t>(4096, uint64_t{row} + row / 2 + 1)));
-      for (auto& column : columns_) column->Resize(column_rows_);
-      activity_.Resize(column_rows_);
+      GrowColumns(std::max<uint64_t>(4096, uint64_t{row} + row / 2 + 1));
     }
   }
   live_.add(row);

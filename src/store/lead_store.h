@@ -82,6 +82,8 @@ class LeadStore {
  private:
   // REQUIRES: `id` has no row yet.
   Row AllocateRow(LeadId id);
+  // Makes every column address at least `rows` rows.
+  void GrowColumns(uint64_t rows);
 
   Schema schema_;
   std::vector<std::unique_ptr<Column>> columns_;

@@ -78,6 +78,7 @@ Roaring NumericColumn<T>::SelectKeys(uint64_t lo, uint64_t hi,
   const roaring_array_t& ra = rows.roaring.high_low_container;
   uint64_t in[kChunkWords];
   uint64_t edge[kChunkWords];
+  uint64_t wanted[kChunkWords];
   ChunkedBitmapBuilder builder;
   for (int32_t i = 0; i < ra.size; ++i) {
     const uint32_t chunk = ra.keys[i];
@@ -87,17 +88,19 @@ Roaring NumericColumn<T>::SelectKeys(uint64_t lo, uint64_t hi,
         std::min<size_t>(kChunkWords, (codes_.padded_rows() - first_row) / 64);
     ScanCodes(codes_.data() + first_row, words, range, in, edge);
     std::memset(in + words, 0, (kChunkWords - words) * sizeof(uint64_t));
+    // Intersect with the candidates here, word by word, rather than with a
+    // bitmap AND afterwards; edge rows outside the candidates need no check.
+    ContainerWords(rows, i, wanted);
     for (size_t w = 0; w < words; ++w) {
-      for (uint64_t bits = edge[w]; bits != 0; bits &= bits - 1) {
+      in[w] &= wanted[w];
+      for (uint64_t bits = edge[w] & wanted[w]; bits != 0; bits &= bits - 1) {
         Row row = static_cast<Row>(first_row + w * 64 + __builtin_ctzll(bits));
         if (in_range(row)) in[w] |= uint64_t{1} << __builtin_ctzll(bits);
       }
     }
     builder.Append(chunk, in);
   }
-  Roaring result = builder.Build();
-  result &= rows;
-  return result;
+  return builder.Build();
 }
 
 template class NumericColumn<int64_t>;

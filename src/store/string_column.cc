@@ -1,11 +1,30 @@
 #include "store/string_column.h"
 
+#include <algorithm>
 #include <cassert>
 #include <string>
 
+#include "util/text.h"
+
 namespace audience {
 
-void StringColumn::Resize(Row rows) { slots_.resize(rows, 0); }
+void StringColumn::Resize(Row rows) {
+  slots_.resize(rows, 0);
+  affixes_.resize(rows, 0);
+}
+
+uint64_t StringColumn::Affix(std::string_view value) {
+  uint64_t affix = 0;
+  const size_t n = std::min<size_t>(4, value.size());
+  for (size_t i = 0; i < n; ++i) {
+    affix |= uint64_t{static_cast<unsigned char>(FoldChar(value[i]))}
+             << (8 * i);
+    affix |= uint64_t{static_cast<unsigned char>(
+                 FoldChar(value[value.size() - 1 - i]))}
+             << (56 - 8 * i);
+  }
+  return affix;
+}
 
 void StringColumn::Set(Row row, const FieldInput& value) {
   const auto* text = std::get_if<std::string_view>(&value);
@@ -18,6 +37,7 @@ void StringColumn::Set(Row row, const FieldInput& value) {
   uint64_t offset = arena_.size();
   arena_.insert(arena_.end(), text->begin(), text->end());
   slots_[row] = offset << kLengthBits | text->size();
+  affixes_[row] = Affix(*text);
   present_.add(row);
 }
 
@@ -25,6 +45,7 @@ void StringColumn::Clear(Row row) {
   if (row >= slots_.size()) return;
   garbage_ += slots_[row] & kLengthMask;
   slots_[row] = 0;
+  affixes_[row] = 0;
   present_.remove(row);
 }
 
@@ -53,7 +74,7 @@ void StringColumn::Maintain() {
 
 size_t StringColumn::MemoryBytes() const {
   return arena_.capacity() + slots_.capacity() * sizeof(uint64_t) +
-         BitmapBytes(present_);
+         affixes_.capacity() * sizeof(uint64_t) + BitmapBytes(present_);
 }
 
 }  // namespace audience

@@ -1,5 +1,7 @@
 // Free text: every row's bytes in one arena, addressed by a packed
-// (offset, length) slot per row.
+// (offset, length) slot per row, plus an "affix" word per row holding the
+// first and last four bytes, case-folded, so prefix and suffix conditions
+// mostly decide without touching the arena.
 #ifndef AUDIENCE_STORE_STRING_COLUMN_H_
 #define AUDIENCE_STORE_STRING_COLUMN_H_
 
@@ -28,6 +30,22 @@ class StringColumn final : public Column {
   // Every row's packed (offset, length) slot.
   std::span<const uint64_t> slots() const { return slots_; }
 
+  // The affix word of a value: bytes 0..3 hold its first four bytes (byte i
+  // of the value in bits 8i..8i+7), bytes 4..7 its last four, right-aligned
+  // (the last byte in bits 56..63); missing bytes are 0; letters folded.
+  static uint64_t Affix(std::string_view value);
+  uint64_t affix(Row row) const { return affixes_[row]; }
+
+  // Calls fn(row, affix) for every row of `rows` in order, prefetching ahead.
+  template <typename Fn>
+  void ForEachAffix(const Roaring& rows, Fn&& fn) const;
+
+  // Calls fn(row, value) for every row of `rows` in order. Rows go in
+  // batches whose slots and bytes are prefetched first: probing scattered
+  // candidates is bound by memory latency, not by the comparisons.
+  template <typename Fn>
+  void ForEachValue(const Roaring& rows, Fn&& fn) const;
+
   // "" for an empty row.
   std::string_view View(Row row) const {
     uint64_t slot = slots_[row];
@@ -41,9 +59,44 @@ class StringColumn final : public Column {
 
   std::vector<char> arena_;
   std::vector<uint64_t> slots_;  // offset << 24 | length
+  std::vector<uint64_t> affixes_;
   Roaring present_;
   size_t garbage_ = 0;
 };
+
+template <typename Fn>
+void StringColumn::ForEachAffix(const Roaring& rows, Fn&& fn) const {
+  constexpr uint32_t kBatch = 256;
+  roaring_uint32_iterator_t it;
+  roaring_init_iterator(&rows.roaring, &it);
+  uint32_t batch[kBatch];
+  while (true) {
+    const uint32_t n = roaring_read_uint32_iterator(&it, batch, kBatch);
+    for (uint32_t i = 0; i < n; ++i) __builtin_prefetch(&affixes_[batch[i]]);
+    for (uint32_t i = 0; i < n; ++i) fn(batch[i], affixes_[batch[i]]);
+    if (n < kBatch) break;
+  }
+}
+
+template <typename Fn>
+void StringColumn::ForEachValue(const Roaring& rows, Fn&& fn) const {
+  constexpr uint32_t kBatch = 128;
+  roaring_uint32_iterator_t it;
+  roaring_init_iterator(&rows.roaring, &it);
+  uint32_t batch[kBatch];
+  while (true) {
+    const uint32_t n = roaring_read_uint32_iterator(&it, batch, kBatch);
+    for (uint32_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[batch[i]]);
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t slot = slots_[batch[i]];
+      const char* begin = arena_.data() + (slot >> kLengthBits);
+      __builtin_prefetch(begin);
+      __builtin_prefetch(begin + (slot & kLengthMask));
+    }
+    for (uint32_t i = 0; i < n; ++i) fn(batch[i], View(batch[i]));
+    if (n < kBatch) break;
+  }
+}
 
 }  // namespace audience
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "absl/container/inlined_vector.h"
+
 namespace audience {
 
 void TagColumn::Resize(Row rows) {
@@ -20,9 +22,8 @@ bool TagColumn::HasTerm(Row row, uint32_t term) const {
 void TagColumn::Set(Row row, const FieldInput& value) {
   const auto* tags = std::get_if<TagInput>(&value);
   // Build the new list first: the old one stays readable until replaced.
-  std::vector<uint32_t> spellings;
+  absl::InlinedVector<uint32_t, 8> spellings;
   if (tags != nullptr) {
-    spellings.reserve(tags->size());
     for (std::string_view tag : *tags) {
       if (tag.empty()) continue;
       uint32_t id = dictionary_.Intern(tag);

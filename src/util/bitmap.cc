@@ -6,11 +6,77 @@
 
 namespace audience {
 
-void ChunkedBitmapBuilder::Append(uint32_t chunk, const uint64_t* words) {
-  int cardinality = 0;
-  for (uint32_t i = 0; i < kChunkWords; ++i) {
-    cardinality += __builtin_popcountll(words[i]);
+namespace {
+
+uint64_t CountBitsPortable(const uint64_t* words, size_t n) {
+  uint64_t count = 0;
+  for (size_t i = 0; i < n; ++i) count += __builtin_popcountll(words[i]);
+  return count;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("popcnt"))) uint64_t CountBitsPopcnt(
+    const uint64_t* words, size_t n) {
+  uint64_t count = 0;
+  for (size_t i = 0; i < n; ++i) count += __builtin_popcountll(words[i]);
+  return count;
+}
+#endif
+
+using CountFn = uint64_t (*)(const uint64_t*, size_t);
+
+CountFn ChooseCount() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("popcnt")) return CountBitsPopcnt;
+#endif
+  return CountBitsPortable;
+}
+
+}  // namespace
+
+uint64_t CountBits(const uint64_t* words, size_t n) {
+  static const CountFn count = ChooseCount();
+  return count(words, n);
+}
+
+void ContainerWords(const Roaring& rows, int32_t index, uint64_t* words) {
+  const roaring_array_t& ra = rows.roaring.high_low_container;
+  uint8_t type = ra.typecodes[index];
+  const void* container = container_unwrap_shared(ra.containers[index], &type);
+  switch (type) {
+    case BITSET_CONTAINER_TYPE_CODE:
+      std::memcpy(words,
+                  static_cast<const bitset_container_t*>(container)->array,
+                  kChunkWords * sizeof(uint64_t));
+      return;
+    case ARRAY_CONTAINER_TYPE_CODE: {
+      std::memset(words, 0, kChunkWords * sizeof(uint64_t));
+      const auto* array = static_cast<const array_container_t*>(container);
+      for (int32_t i = 0; i < array->cardinality; ++i) {
+        const uint16_t v = array->array[i];
+        words[v >> 6] |= uint64_t{1} << (v & 63);
+      }
+      return;
+    }
+    default: {  // runs
+      std::memset(words, 0, kChunkWords * sizeof(uint64_t));
+      const auto* run = static_cast<const run_container_t*>(container);
+      for (int32_t i = 0; i < run->n_runs; ++i) {
+        const uint32_t first = run->runs[i].value;
+        const uint32_t last = first + run->runs[i].length;  // inclusive
+        for (uint32_t w = first >> 6; w <= (last >> 6); ++w) {
+          const uint32_t lo = w == (first >> 6) ? (first & 63) : 0;
+          const uint32_t hi = w == (last >> 6) ? (last & 63) : 63;
+          words[w] |= (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
+        }
+      }
+    }
   }
+}
+
+void ChunkedBitmapBuilder::Append(uint32_t chunk, const uint64_t* words) {
+  const int cardinality = static_cast<int>(CountBits(words, kChunkWords));
   if (cardinality == 0) return;
   bitset_container_t* bitset = bitset_container_create();
   std::memcpy(bitset->array, words, kChunkWords * sizeof(uint64_t));

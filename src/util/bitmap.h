@@ -40,6 +40,14 @@ Roaring FilterRows(const Roaring& rows, Keep&& keep) {
   return Roaring(kept.size(), kept.data());
 }
 
+// Set bits in words[0, n). Uses the CPU's popcnt when it has one: Debian's
+// baseline x86-64 build would otherwise call a software routine per word.
+uint64_t CountBits(const uint64_t* words, size_t n);
+
+// The rows of container `index` of `rows` as kChunkWords dense words (bit i
+// of word w is row chunk * 65536 + w * 64 + i, chunk = the container's key).
+void ContainerWords(const Roaring& rows, int32_t index, uint64_t* words);
+
 // Builds a Roaring bitmap from dense 65536-bit chunks given in ascending
 // chunk order, without going through per-bit inserts.
 class ChunkedBitmapBuilder {

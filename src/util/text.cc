@@ -87,7 +87,9 @@ absl::StatusOr<std::string> NormalizeName(std::string_view name,
   if (trimmed.empty()) {
     return absl::InvalidArgumentError(StrCat(what, " must not be empty"));
   }
-  if (CountCodePoints(trimmed) > kMaxNameChars) {
+  // The byte bound keeps malformed UTF-8 (all continuation bytes) in check.
+  if (CountCodePoints(trimmed) > kMaxNameChars ||
+      trimmed.size() > 4 * kMaxNameChars) {
     return absl::InvalidArgumentError(StrCat(what, " is longer than ",
                                              kMaxNameChars,
                                              " characters: ", Quote(trimmed)));
@@ -99,7 +101,9 @@ std::string Quote(std::string_view s) {
   std::string out = "\"";
   size_t shown = 0;
   for (char c : s) {
-    if (shown == kMaxQuotedChars) {
+    // Count characters, not bytes, so the cut never splits a UTF-8 sequence.
+    const bool starts_char = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    if (starts_char && shown == kMaxQuotedChars) {
       out += "...";
       break;
     }
@@ -113,7 +117,7 @@ std::string Quote(std::string_view s) {
     } else {
       out += c;
     }
-    ++shown;
+    if (starts_char) ++shown;
   }
   out += '"';
   return out;

@@ -44,7 +44,7 @@ class Generator {
     switch (type) {
       case FieldType::kString:
         return Text({"a@x.com", "B@Y.ORG", "carl@gmail.com", "dora@Gmail.com",
-                     "", "eve@x.co", "student@uni.edu"});
+                     "", "eve@x.co", "student@uni.edu", "x", "Ab", "com"});
       case FieldType::kKeyword:
         return Text({"US", "us", "CA", "DE", "", "lead", "MQL", "customer"});
       case FieldType::kInt64:
@@ -80,7 +80,8 @@ class Generator {
   Operand ScalarOperand(FieldType type, Timestamp now) {
     switch (type) {
       case FieldType::kString:
-        return Text({"a@x.com", "gmail", "@gmail.com", ".com", "B@", "x", ""});
+        return Text({"a@x.com", "gmail", "@gmail.com", ".com", "B@", "x", "",
+                     "ab", "om", "X.CO", "student@uni.edu"});
       case FieldType::kKeyword:
         return Text({"US", "ca", "de", "Lead", "mql", "nope"});
       case FieldType::kTags:

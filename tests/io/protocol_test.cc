@@ -1,0 +1,433 @@
+// The line protocol (audience/protocol.h): every command's response keys,
+// error codes, and that a failed mutation changes nothing.
+#include "audience/protocol.h"
+
+#include <simdjson.h>
+
+#include <set>
+#include <string>
+
+#include "testing/test_util.h"
+
+namespace audience::testing {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+std::set<std::string> KeysOf(object o) {
+  std::set<std::string> keys;
+  for (auto [key, value] : o) keys.emplace(key);
+  return keys;
+}
+
+// One engine and protocol; every response is parsed (so it must be valid
+// JSON) and stays readable until the next command.
+class Session {
+ public:
+  Session() : engine_(OpenEngine()), protocol_(*engine_) {}
+
+  Engine& engine() { return *engine_; }
+  const std::string& last() const { return last_; }
+
+  element Run(const std::string& line) {
+    last_ = protocol_.Execute(line);
+    INFO(line << "\n -> " << last_);
+    element e;
+    REQUIRE(parser_.parse(last_).get(e) == simdjson::SUCCESS);
+    REQUIRE(last_.back() != '\n');
+    return e;
+  }
+
+  // REQUIREs {"ok": true, ...} with exactly `keys` besides "ok".
+  object Ok(const std::string& line, std::set<std::string> keys) {
+    object o = Run(line).get_object().value_unsafe();
+    INFO(line << "\n -> " << last_);
+    bool ok = false;
+    REQUIRE(o["ok"].get(ok) == simdjson::SUCCESS);
+    REQUIRE(ok);
+    keys.insert("ok");
+    REQUIRE(KeysOf(o) == keys);
+    return o;
+  }
+
+  // REQUIREs {"ok": false, "error": {"code": code, "message": ...text...}}.
+  void Error(const std::string& line, std::string_view code,
+             std::string_view text) {
+    object o = Run(line).get_object().value_unsafe();
+    INFO(line << "\n -> " << last_);
+    REQUIRE(KeysOf(o) == std::set<std::string>{"ok", "error"});
+    bool ok = true;
+    REQUIRE(o["ok"].get(ok) == simdjson::SUCCESS);
+    REQUIRE_FALSE(ok);
+    object error;
+    REQUIRE(o["error"].get(error) == simdjson::SUCCESS);
+    REQUIRE(KeysOf(error) == std::set<std::string>{"code", "message"});
+    std::string_view got_code, message;
+    REQUIRE(error["code"].get(got_code) == simdjson::SUCCESS);
+    REQUIRE(error["message"].get(message) == simdjson::SUCCESS);
+    CHECK(got_code == code);
+    CHECK(message.find(text) != std::string_view::npos);
+  }
+
+  // The raw response text of a read-only command, for before/after checks.
+  std::string Snapshot(const std::string& line) {
+    Run(line);
+    return last_;
+  }
+
+ private:
+  std::unique_ptr<Engine> engine_;
+  Protocol protocol_;
+  simdjson::dom::parser parser_;
+  std::string last_;
+};
+
+std::string Changes(object response) {
+  return simdjson::minify(response["changes"].value_unsafe());
+}
+
+TEST_CASE("Protocol rejects bad command lines", "[io]") {
+  Session s;
+  s.Error("{not json", "INVALID_ARGUMENT", "malformed JSON");
+  s.Error("", "INVALID_ARGUMENT", "malformed JSON");
+  s.Error("{\"op\":\"now\"} extra", "INVALID_ARGUMENT", "malformed JSON");
+  s.Error("[1,2]", "INVALID_ARGUMENT", "command: expected an object");
+  s.Error("\"now\"", "INVALID_ARGUMENT", "command: expected an object");
+  s.Error("{}", "INVALID_ARGUMENT", "missing \"op\"");
+  s.Error("{\"op\":null}", "INVALID_ARGUMENT", "missing \"op\"");
+  s.Error("{\"op\":7}", "INVALID_ARGUMENT", "op: expected a string, got 7");
+  s.Error("{\"op\":\"frobnicate\"}", "INVALID_ARGUMENT",
+          "unknown op \"frobnicate\"");
+  s.Error("{\"op\":\"COUNT\",\"segment\":\"x\"}", "INVALID_ARGUMENT",
+          "unknown op \"COUNT\"");
+  // Still working afterwards.
+  s.Ok("{\"op\":\"now\"}", {"now"});
+}
+
+TEST_CASE("Protocol fields", "[io]") {
+  Session s;
+  object o = s.Ok(R"({"op":"define_field","name":"plan","type":"keyword"})",
+                  {"changes"});
+  CHECK(Changes(o) == "[]");
+  s.Error(R"({"op":"define_field","name":"plan","type":"keyword"})",
+          "ALREADY_EXISTS", "\"plan\"");
+  s.Error(R"({"op":"define_field","name":"email","type":"string"})",
+          "ALREADY_EXISTS", "\"email\"");
+  s.Error(R"({"op":"define_field","name":"id","type":"int64"})",
+          "INVALID_ARGUMENT", "reserved");
+  s.Error(R"({"op":"define_field","name":"x","type":"integer"})",
+          "INVALID_ARGUMENT", "unknown field type \"integer\"");
+  s.Error(R"({"op":"define_field","type":"bool"})", "INVALID_ARGUMENT",
+          "missing \"name\"");
+  s.Error(R"({"op":"define_field","name":"x"})", "INVALID_ARGUMENT",
+          "missing \"type\"");
+  o = s.Ok(R"({"op":"list_fields"})", {"fields"});
+  CHECK(simdjson::minify(o["fields"].value_unsafe()) ==
+        R"([{"name":"email","type":"string","standard":true},)"
+        R"({"name":"country","type":"keyword","standard":true},)"
+        R"({"name":"stage","type":"keyword","standard":true},)"
+        R"({"name":"score","type":"int64","standard":true},)"
+        R"({"name":"tags","type":"tags","standard":true},)"
+        R"({"name":"created_at","type":"timestamp","standard":true},)"
+        R"({"name":"plan","type":"keyword","standard":false}])");
+}
+
+TEST_CASE("Protocol categories", "[io]") {
+  Session s;
+  object o = s.Ok(R"({"op":"create_category","name":" Lifecycle "})",
+                  {"id", "changes"});
+  uint64_t id = 0;
+  REQUIRE(o["id"].get(id) == simdjson::SUCCESS);
+  s.Error(R"({"op":"create_category","name":"LIFECYCLE"})", "ALREADY_EXISTS",
+          "\"LIFECYCLE\"");
+  s.Error(R"({"op":"create_category","name":"  "})", "INVALID_ARGUMENT",
+          "must not be empty");
+  s.Ok(R"({"op":"rename_category","name":"lifecycle","new_name":"Stages"})",
+       {"changes"});
+  s.Error(R"({"op":"rename_category","name":"Nope","new_name":"X"})",
+          "NOT_FOUND", "unknown category \"Nope\"");
+  o = s.Ok(R"({"op":"list_categories"})", {"categories"});
+  CHECK(simdjson::minify(o["categories"].value_unsafe()) ==
+        R"([{"id":)" + std::to_string(id) + R"(,"name":"Stages"}])");
+  s.Ok(R"({"op":"create_segment","segment":{"name":"S","category":"stages"}})",
+       {"id", "changes"});
+  s.Error(R"({"op":"delete_category","name":"Stages"})", "FAILED_PRECONDITION",
+          "\"S\"");
+  s.Ok(R"({"op":"delete_segment","name":"S"})", {"changes"});
+  s.Ok(R"({"op":"delete_category","name":"Stages"})", {"changes"});
+  s.Error(R"({"op":"delete_category","name":"Stages"})", "NOT_FOUND",
+          "unknown category");
+  o = s.Ok(R"({"op":"list_categories"})", {"categories"});
+  CHECK(simdjson::minify(o["categories"].value_unsafe()) == "[]");
+}
+
+TEST_CASE("Protocol segments and their membership changes", "[io]") {
+  Session s;
+  s.Ok(R"({"op":"upsert_lead","lead":{"id":7,"country":"US","score":10}})",
+       {"changes"});
+  s.Ok(R"({"op":"upsert_lead","lead":{"id":8,"country":"ca","score":600}})",
+       {"changes"});
+  object o = s.Ok(
+      R"({"op":"create_segment","segment":{"name":"US VIPs","public":true,)"
+      R"("filters":[{"field":"country","op":"in","value":["us","CA"]}]}})",
+      {"id", "changes"});
+  CHECK(Changes(o) == R"([{"segment":"US VIPs","lead":7,"change":"entered"},)"
+                      R"({"segment":"US VIPs","lead":8,"change":"entered"}])");
+
+  s.Error(R"({"op":"create_segment","segment":{"name":"us vips"}})",
+          "ALREADY_EXISTS", "already exists");
+  s.Error(R"({"op":"create_segment","segment":{"name":"Bad",)"
+          R"("filters":[{"field":"score","op":"gte","value":"abc"}]}})",
+          "INVALID_ARGUMENT", "filters[0]");
+  s.Error(R"({"op":"create_segment","segment":{"name":"Bad",)"
+          R"("filters":[{"field":"nope","op":"eq","value":1}]}})",
+          "NOT_FOUND", "filters[0]");
+  s.Error(
+      R"({"op":"create_segment","segment":{"name":"Bad","category":"Nope"}})",
+      "NOT_FOUND", "unknown category \"Nope\"");
+  s.Error(
+      R"({"op":"create_segment","segment":{"name":"Bad","filters":[{"op":"eq"}]}})",
+      "INVALID_ARGUMENT", "exactly one of");
+  s.Error(R"({"op":"create_segment"})", "INVALID_ARGUMENT",
+          "missing \"segment\"");
+  s.Error(R"({"op":"create_segment","segment":{"filters":[]}})",
+          "INVALID_ARGUMENT", "missing \"name\"");
+  // None of the failures created anything.
+  o = s.Ok(R"({"op":"list_segments"})", {"segments"});
+  CHECK(simdjson::minify(o["segments"].value_unsafe()) ==
+        R"([{"id":1,"name":"US VIPs","category":null,"public":true,)"
+        R"("description":"","filters":[{"field":"country","op":"in",)"
+        R"("value":["us","CA"]}],"count":2}])");
+
+  o = s.Ok(R"({"op":"get_segment","name":"us VIPS"})", {"segment"});
+  CHECK(simdjson::minify(o["segment"]["name"].value_unsafe()) == "\"US VIPs\"");
+  s.Error(R"({"op":"get_segment","name":"Nope"})", "NOT_FOUND",
+          "unknown segment \"Nope\"");
+
+  o = s.Ok(R"({"op":"members","segment":"US VIPs"})", {"members"});
+  CHECK(simdjson::minify(o["members"].value_unsafe()) == "[7,8]");
+  o = s.Ok(R"({"op":"count","segment":"US VIPs"})", {"count"});
+  CHECK(simdjson::minify(o["count"].value_unsafe()) == "2");
+  o = s.Ok(R"({"op":"contains","segment":"US VIPs","lead":8})", {"member"});
+  CHECK(simdjson::minify(o["member"].value_unsafe()) == "true");
+  o = s.Ok(R"({"op":"contains","segment":"US VIPs","lead":12345})", {"member"});
+  CHECK(simdjson::minify(o["member"].value_unsafe()) == "false");
+  s.Error(R"({"op":"members","segment":"Nope"})", "NOT_FOUND", "\"Nope\"");
+  s.Error(R"({"op":"count"})", "INVALID_ARGUMENT", "missing \"segment\"");
+
+  o = s.Ok(
+      R"({"op":"update_segment","name":"US VIPs","segment":{"name":"VIPs",)"
+      R"("filters":[{"field":"score","op":"gte","value":500}]}})",
+      {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"VIPs","lead":7,"change":"left"}])");
+  s.Error(R"({"op":"update_segment","name":"Nope","segment":{"name":"X"}})",
+          "NOT_FOUND", "\"Nope\"");
+  s.Error(R"({"op":"update_segment","name":"VIPs","segment":{"name":"VIPs",)"
+          R"("filters":[{"field":"score","op":"gte","value":1.5}]}})",
+          "INVALID_ARGUMENT", "filters[0]");
+  o = s.Ok(R"({"op":"members","segment":"VIPs"})", {"members"});
+  CHECK(simdjson::minify(o["members"].value_unsafe()) == "[8]");
+
+  // A reference blocks the delete; nothing changes.
+  s.Ok(R"({"op":"create_segment","segment":{"name":"Not VIPs",)"
+       R"("filters":[{"segment":"vips","op":"not_member"}]}})",
+       {"id", "changes"});
+  s.Error(R"({"op":"delete_segment","name":"VIPs"})", "FAILED_PRECONDITION",
+          "\"Not VIPs\"");
+  o = s.Ok(R"({"op":"count","segment":"VIPs"})", {"count"});
+  CHECK(simdjson::minify(o["count"].value_unsafe()) == "1");
+  s.Error(R"({"op":"delete_segment","name":"VIPs","force":"yes"})",
+          "INVALID_ARGUMENT", "force");
+  o = s.Ok(R"({"op":"delete_segment","name":"Not VIPs"})", {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"Not VIPs","lead":7,"change":"left"}])");
+  o = s.Ok(R"({"op":"delete_segment","name":"VIPs","force":false})",
+           {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"VIPs","lead":8,"change":"left"}])");
+  s.Error(R"({"op":"delete_segment","name":"VIPs"})", "NOT_FOUND", "\"VIPs\"");
+}
+
+TEST_CASE("Protocol leads", "[io]") {
+  Session s;
+  s.Ok(R"({"op":"create_segment","segment":{"name":"High",)"
+       R"("filters":[{"field":"score","op":"gt","value":5}]}})",
+       {"id", "changes"});
+  object o = s.Ok(
+      R"({"op":"upsert_lead","lead":{"id":7,"email":"a@b.com","country":"US",)"
+      R"("score":10,"tags":["vip",""],"stage":null}})",
+      {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"High","lead":7,"change":"entered"}])");
+  o = s.Ok(R"({"op":"get_lead","id":7})", {"lead"});
+  CHECK(
+      simdjson::minify(o["lead"].value_unsafe()) ==
+      R"({"id":7,"country":"US","email":"a@b.com","score":10,"tags":["vip"]})");
+  s.Error(R"({"op":"get_lead","id":8})", "NOT_FOUND", "unknown lead 8");
+  s.Error(R"({"op":"get_lead","id":-1})", "INVALID_ARGUMENT",
+          "id: expected a non-negative integer");
+  s.Error(R"({"op":"get_lead"})", "INVALID_ARGUMENT", "missing \"id\"");
+
+  // Failed upserts change nothing.
+  const std::string before = s.Snapshot(R"({"op":"get_lead","id":7})");
+  s.Error(R"({"op":"upsert_lead","lead":{"id":7,"score":"high"}})",
+          "INVALID_ARGUMENT", "field \"score\"");
+  s.Error(R"({"op":"upsert_lead","lead":{"id":7,"score":10.0}})",
+          "INVALID_ARGUMENT", "field \"score\"");
+  s.Error(R"({"op":"upsert_lead","lead":{"id":7,"bogus":1}})",
+          "INVALID_ARGUMENT", "unknown field \"bogus\"");
+  s.Error(R"({"op":"upsert_lead","lead":{"email":"x"}})", "INVALID_ARGUMENT",
+          "missing \"id\"");
+  s.Error(R"({"op":"upsert_lead"})", "INVALID_ARGUMENT", "missing \"lead\"");
+  s.Error(R"({"op":"upsert_lead","lead":{"id":9,"email":5}})",
+          "INVALID_ARGUMENT", "field \"email\"");
+  CHECK(s.Snapshot(R"({"op":"get_lead","id":7})") == before);
+  s.Error(R"({"op":"get_lead","id":9})", "NOT_FOUND", "unknown lead 9");
+
+  // Patches: set, unset, tags; failures change nothing.
+  o = s.Ok(R"({"op":"patch_lead","id":7,"set":{"score":1},"unset":["country"],)"
+           R"("add_tags":["new"],"remove_tags":["VIP"]})",
+           {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"High","lead":7,"change":"left"}])");
+  o = s.Ok(R"({"op":"get_lead","id":7})", {"lead"});
+  CHECK(simdjson::minify(o["lead"].value_unsafe()) ==
+        R"({"id":7,"email":"a@b.com","score":1,"tags":["new"]})");
+  const std::string patched = s.Snapshot(R"({"op":"get_lead","id":7})");
+  s.Error(R"({"op":"patch_lead","id":7,"set":{"score":50},"unset":["score"]})",
+          "INVALID_ARGUMENT", "both set and unset");
+  s.Error(R"({"op":"patch_lead","id":7,"set":{"score":50,"email":3}})",
+          "INVALID_ARGUMENT", "field \"email\"");
+  s.Error(R"({"op":"patch_lead","id":7,"set":{"score":50},"unset":["nope"]})",
+          "INVALID_ARGUMENT", "unknown field \"nope\"");
+  s.Error(R"({"op":"patch_lead","id":70,"set":{"score":50}})", "NOT_FOUND",
+          "unknown lead 70");
+  CHECK(s.Snapshot(R"({"op":"get_lead","id":7})") == patched);
+  o = s.Ok(R"({"op":"count","segment":"High"})", {"count"});
+  CHECK(simdjson::minify(o["count"].value_unsafe()) == "0");
+
+  // Delete.
+  s.Ok(R"({"op":"patch_lead","id":7,"set":{"score":6}})", {"changes"});
+  o = s.Ok(R"({"op":"delete_lead","id":7})", {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"High","lead":7,"change":"left"}])");
+  s.Error(R"({"op":"delete_lead","id":7})", "NOT_FOUND", "unknown lead 7");
+  s.Error(R"({"op":"get_lead","id":7})", "NOT_FOUND", "unknown lead 7");
+}
+
+TEST_CASE("Protocol events and the clock", "[io]") {
+  Session s;
+  s.Ok(R"({"op":"upsert_lead","lead":{"id":1}})", {"changes"});
+  s.Ok(R"({"op":"create_segment","segment":{"name":"Openers",)"
+       R"("filters":[{"activity":"email_open","op":"did","within_days":1}]}})",
+       {"id", "changes"});
+  object o =
+      s.Ok(R"({"op":"event","lead":1,"type":"email_open","object":17,"ts":0})",
+           {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"Openers","lead":1,"change":"entered"}])");
+  s.Error(R"({"op":"event","lead":2,"type":"email_open"})", "NOT_FOUND",
+          "unknown lead 2");
+  s.Error(R"({"op":"event","lead":1})", "INVALID_ARGUMENT", "missing \"type\"");
+  s.Error(R"({"op":"event","lead":1,"type":"x","ts":1.5})", "INVALID_ARGUMENT",
+          "ts: expected an integer");
+  s.Error(R"({"op":"event","lead":1,"type":""})", "INVALID_ARGUMENT",
+          "event type must not be empty");
+
+  o = s.Ok(R"({"op":"now"})", {"now"});
+  CHECK(simdjson::minify(o["now"].value_unsafe()) == "0");
+  o = s.Ok(R"({"op":"advance_clock","now":86400})", {"changes"});
+  CHECK(Changes(o) == "[]");
+  o = s.Ok(R"({"op":"advance_clock","now":86401})", {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"Openers","lead":1,"change":"left"}])");
+  s.Ok(R"({"op":"advance_clock","now":86401})", {"changes"});  // same: no-op
+  s.Error(R"({"op":"advance_clock","now":5})", "FAILED_PRECONDITION",
+          "backwards");
+  s.Error(R"({"op":"advance_clock","now":"later"})", "INVALID_ARGUMENT",
+          "now: expected an integer");
+  s.Error(R"({"op":"advance_clock"})", "INVALID_ARGUMENT", "missing \"now\"");
+  o = s.Ok(R"({"op":"now"})", {"now"});
+  CHECK(simdjson::minify(o["now"].value_unsafe()) == "86401");
+  // An event without ts happens now.
+  o = s.Ok(R"({"op":"event","lead":1,"type":"email_open"})", {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"Openers","lead":1,"change":"entered"}])");
+}
+
+TEST_CASE("Protocol explain", "[io]") {
+  Session s;
+  s.Ok(R"({"op":"upsert_lead","lead":{"id":3,"country":"US","score":4}})",
+       {"changes"});
+  s.Ok(R"({"op":"create_segment","segment":{"name":"US high","filters":[)"
+       R"({"field":"country","op":"eq","value":"us"},)"
+       R"({"field":"score","op":"gte","value":5}]}})",
+       {"id", "changes"});
+  object o = s.Ok(R"({"op":"explain","lead":3,"segment":"US high"})",
+                  {"member", "matches", "manual", "conditions"});
+  CHECK(simdjson::minify(o["member"].value_unsafe()) == "false");
+  CHECK(simdjson::minify(o["matches"].value_unsafe()) == "false");
+  CHECK(simdjson::minify(o["manual"].value_unsafe()) == "null");
+  CHECK(simdjson::minify(o["conditions"].value_unsafe()) ==
+        R"([{"index":0,"held":true,"value":"US"},)"
+        R"({"index":1,"held":false,"value":4}])");
+  s.Error(R"({"op":"explain","lead":4,"segment":"US high"})", "NOT_FOUND",
+          "unknown lead 4");
+  s.Error(R"({"op":"explain","lead":3,"segment":"Nope"})", "NOT_FOUND",
+          "\"Nope\"");
+  s.Error(R"({"op":"explain","segment":"US high"})", "INVALID_ARGUMENT",
+          "missing \"lead\"");
+}
+
+TEST_CASE("Protocol preview saves nothing", "[io]") {
+  Session s;
+  for (int id = 1; id <= 30; ++id) {
+    s.Ok(R"({"op":"upsert_lead","lead":{"id":)" + std::to_string(id) +
+             R"(,"score":)" + std::to_string(id) + "}}",
+         {"changes"});
+  }
+  s.Ok(R"({"op":"create_segment","segment":{"name":"Existing"}})",
+       {"id", "changes"});
+  const std::string segments = s.Snapshot(R"({"op":"list_segments"})");
+  object o = s.Ok(
+      R"({"op":"preview","segment":{"filters":[{"field":"score","op":"gt","value":5}]}})",
+      {"count", "members"});
+  CHECK(simdjson::minify(o["count"].value_unsafe()) == "25");
+  CHECK(simdjson::minify(o["members"].value_unsafe()) ==
+        "[6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25]");
+  o = s.Ok(R"({"op":"preview","limit":2,"segment":{"name":"existing",)"
+           R"("filters":[{"field":"score","op":"lte","value":3}]}})",
+           {"count", "members"});
+  CHECK(simdjson::minify(o["count"].value_unsafe()) == "3");
+  CHECK(simdjson::minify(o["members"].value_unsafe()) == "[1,2]");
+  s.Ok(R"({"op":"preview","limit":1000,"segment":{}})", {"count", "members"});
+  s.Error(R"({"op":"preview","limit":0,"segment":{}})", "INVALID_ARGUMENT",
+          "limit must be between 1 and 1000");
+  s.Error(R"({"op":"preview","limit":1001,"segment":{}})", "INVALID_ARGUMENT",
+          "limit must be between 1 and 1000");
+  s.Error(R"({"op":"preview","limit":"5","segment":{}})", "INVALID_ARGUMENT",
+          "limit: expected an integer");
+  s.Error(
+      R"({"op":"preview","segment":{"filters":[{"field":"score","op":"has","value":1}]}})",
+      "INVALID_ARGUMENT", "filters[0]");
+  s.Error(R"({"op":"preview","segment":{"name":"  "}})", "INVALID_ARGUMENT",
+          "must not be empty");
+  s.Error(R"({"op":"preview"})", "INVALID_ARGUMENT", "missing \"segment\"");
+  CHECK(s.Snapshot(R"({"op":"list_segments"})") == segments);
+}
+
+TEST_CASE("Protocol ignores unknown keys in commands", "[io]") {
+  Session s;
+  s.Ok(R"({"op":"create_category","name":"A","extra":{"x":[1,2]}})",
+       {"id", "changes"});
+  s.Ok(R"({"note":"hi","op":"now"})", {"now"});
+}
+
+TEST_CASE("Protocol error responses stay valid JSON for odd input", "[io]") {
+  Session s;
+  // Control characters and quotes in names end up in messages.
+  s.Error("{\"op\":\"count\",\"segment\":\"a\\\"b\\n\\u0001\"}", "NOT_FOUND",
+          "unknown segment");
+  // A too-long name of two-byte characters, shifted by one byte, is quoted
+  // and shortened in the message: the response must still be valid UTF-8.
+  std::string name = "a";
+  for (int i = 0; i < 201; ++i) name += "\xC3\xA9";
+  s.Error(R"({"op":"create_category","name":")" + name + "\"}",
+          "INVALID_ARGUMENT", "longer than 200 characters");
+}
+
+}  // namespace
+}  // namespace audience::testing
