@@ -147,7 +147,7 @@ absl::StatusOr<LoadReport> EngineCore::LoadLeads(std::string_view ndjson,
   LoadReport report;
   std::vector<Row> touched;
   LeadRecord record;
-  store_.Reserve(std::count(ndjson.begin(), ndjson.end(), '\n') + 1);
+  store_.BeginBulk(std::count(ndjson.begin(), ndjson.end(), '\n') + 1);
   ForEachNdjsonLine(text, [&](size_t line, simdjson::padded_string_view json) {
     absl::Status status =
         lead_parser_.ParseLead(json, store_.schema(), &record);
@@ -158,6 +158,7 @@ absl::StatusOr<LoadReport> EngineCore::LoadLeads(std::string_view ndjson,
     touched.push_back(store_.Upsert(record));
     ++report.loaded;
   });
+  store_.EndBulk();
   store_.Maintain();
   ChangeCollector changes(now_);
   RefreshRows(touched, changes);

@@ -43,36 +43,51 @@ StringPredicate::AffixTest StringPredicate::MakeAffixTest(
   return test;
 }
 
+int StringPredicate::AffixVerdict(uint64_t affix) const {
+  bool check = false;
+  for (const AffixTest& test : affix_tests_) {
+    if ((affix & test.mask) != test.bits) continue;
+    if (test.decides) return 1;
+    check = true;
+  }
+  return check ? 0 : -1;
+}
+
 Roaring StringPredicate::PositiveRows(const StringColumn& column,
                                       const Roaring& rows) const {
-  std::vector<uint32_t> verified;
+  std::vector<uint32_t> positive;
+  // Dense candidates are read in order and the hardware prefetcher keeps
+  // up; scattered ones go through the batched, prefetching walks.
+  const bool dense = rows.cardinality() * 8 >= column.slots().size();
+  if (dense) {
+    ForEachRow(rows, [&](Row row) {
+      int verdict = match_ == Match::kContains ? 0 : AffixVerdict(column.affix(row));
+      if (verdict > 0 || (verdict == 0 && Positive(column.View(row)))) {
+        positive.push_back(row);
+      }
+    });
+    return FromSortedRows(positive);
+  }
   auto verify = [&](const Roaring& candidates) {
     column.ForEachValue(candidates, [&](Row row, std::string_view value) {
-      if (Positive(value)) verified.push_back(row);
+      if (Positive(value)) positive.push_back(row);
     });
   };
   if (match_ == Match::kContains) {
     verify(rows);
-    return Roaring(verified.size(), verified.data());
+    return FromSortedRows(positive);
   }
   std::vector<uint32_t> decided;
   std::vector<uint32_t> unsure;
   column.ForEachAffix(rows, [&](Row row, uint64_t affix) {
-    bool check = false;
-    for (const AffixTest& test : affix_tests_) {
-      if ((affix & test.mask) != test.bits) continue;
-      if (test.decides) {
-        decided.push_back(row);
-        return;
-      }
-      check = true;
-    }
-    if (check) unsure.push_back(row);
+    int verdict = AffixVerdict(affix);
+    if (verdict > 0) decided.push_back(row);
+    if (verdict == 0) unsure.push_back(row);
   });
-  if (!unsure.empty()) verify(Roaring(unsure.size(), unsure.data()));
-  Roaring positive(decided.size(), decided.data());
-  if (!verified.empty()) positive |= Roaring(verified.size(), verified.data());
-  return positive;
+  if (!unsure.empty()) verify(FromSortedRows(unsure));
+  Roaring result = FromSortedRows(decided);
+  if (!positive.empty()) result |= FromSortedRows(positive);
+  return result;
 }
 
 bool StringPredicate::Positive(std::string_view value) const {

@@ -38,6 +38,8 @@ class StringPredicate final : public Predicate {
     bool decides = false;
   };
   AffixTest MakeAffixTest(const std::string& folded) const;
+  // 1: some needle matches for sure; -1: none can; 0: read the value.
+  int AffixVerdict(uint64_t affix) const;
   bool Positive(std::string_view value) const;
   // The rows of `rows` whose value matches (the positive operator).
   Roaring PositiveRows(const StringColumn& column, const Roaring& rows) const;

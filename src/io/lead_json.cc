@@ -151,54 +151,71 @@ absl::Status CheckFullyRead(simdjson::ondemand::document& doc) {
 
 }  // namespace
 
-absl::StatusOr<FieldId> LeadJsonParser::FieldAt(size_t position,
-                                                std::string_view key,
-                                                const Schema& schema) {
-  // Fields are only ever added, so a cache stays valid while the schema
-  // keeps its size.
-  if (cached_schema_ != &schema || cached_schema_size_ != schema.size()) {
-    key_cache_.clear();
-    cached_schema_ = &schema;
-    cached_schema_size_ = schema.size();
+std::optional<FieldId> LeadJsonParser::CachedField(
+    size_t position, simdjson::ondemand::raw_json_string key) const {
+  // An empty cached key is a slot never filled (no field has that name).
+  if (position >= key_cache_.size() || key_cache_[position].first.empty()) {
+    return std::nullopt;
   }
-  if (position < key_cache_.size() && key_cache_[position].first == key) {
-    return key_cache_[position].second;
-  }
-  ASSIGN_OR_RETURN(FieldId id, FindLeadField(schema, key));
-  if (position < 64) {
-    if (position >= key_cache_.size()) key_cache_.resize(position + 1);
-    key_cache_[position] = {std::string(key), id};
-  }
-  return id;
+  // The cached key holds no quote (Remember checks), as unsafe_is_equal
+  // requires; an escaped raw key simply misses.
+  if (!key.unsafe_is_equal(key_cache_[position].first)) return std::nullopt;
+  return key_cache_[position].second;
+}
+
+void LeadJsonParser::Remember(size_t position, std::string_view key,
+                              FieldId id) {
+  if (position >= 64 || key.find('"') != std::string_view::npos) return;
+  if (position >= key_cache_.size()) key_cache_.resize(position + 1);
+  key_cache_[position] = {std::string(key), id};
 }
 
 absl::Status LeadJsonParser::ParseLead(simdjson::padded_string_view json,
                                        const Schema& schema,
                                        LeadRecord* record) {
   record->fields.clear();
+  // Fields are only ever added, so the cache stays valid while the schema
+  // keeps its size.
+  if (cached_schema_ != &schema || cached_schema_size_ != schema.size()) {
+    key_cache_.clear();
+    cached_schema_ = &schema;
+    cached_schema_size_ = schema.size();
+  }
   simdjson::ondemand::document doc;
   if (auto error = parser_.iterate(json).get(doc)) return MalformedJson(error);
   simdjson::ondemand::object object;
   RETURN_IF_ERROR(GetObject(doc, "a lead", &object));
   bool has_id = false;
   size_t position = 0;
-  for (auto member : object) {
-    std::string_view key;
-    if (auto error = member.unescaped_key().get(key))
-      return MalformedJson(error);
-    value v;
-    if (auto error = member.value().get(v)) return MalformedJson(error);
-    if (key == "id") {
+  for (auto result : object) {
+    simdjson::ondemand::field member;
+    if (auto error = std::move(result).get(member)) return MalformedJson(error);
+    // Most lines repeat the previous line's keys: compare the raw key with
+    // the one cached for this position before unescaping anything.
+    std::optional<FieldId> id = CachedField(position, member.key());
+    if (!id) {
+      std::string_view key;
+      if (auto error = member.unescaped_key().get(key)) {
+        return MalformedJson(error);
+      }
+      if (key == "id") {
+        id = kIdField;
+      } else {
+        ASSIGN_OR_RETURN(id, FindLeadField(schema, key));
+      }
+      Remember(position, key, *id);
+    }
+    ++position;
+    value v = member.value();
+    if (*id == kIdField) {
       ASSIGN_OR_RETURN(record->id, ReadLeadId(v, "id"));
       has_id = true;
-      ++position;
       continue;
     }
-    ASSIGN_OR_RETURN(FieldId id, FieldAt(position++, key, schema));
-    const FieldDefinition& field = schema.field(id);
+    const FieldDefinition& field = schema.field(*id);
     ASSIGN_OR_RETURN(FieldInput input, ReadField(v, field));
     RETURN_IF_ERROR(CheckLimits(field, input));
-    record->fields.emplace_back(id, std::move(input));
+    record->fields.emplace_back(*id, std::move(input));
   }
   RETURN_IF_ERROR(CheckFullyRead(doc));
   if (!has_id) return absl::InvalidArgumentError("missing \"id\"");

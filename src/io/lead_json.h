@@ -35,10 +35,14 @@ class LeadJsonParser {
   absl::Status ParseEvent(simdjson::padded_string_view json, Event* event);
 
  private:
-  // The field a key named last time at the same position: NDJSON lines
-  // usually repeat their keys in one order, so this skips the schema lookup.
-  absl::StatusOr<FieldId> FieldAt(size_t position, std::string_view key,
-                                  const Schema& schema);
+  // The field the key at `position` named last time, if this raw key is
+  // the same: NDJSON lines usually repeat their keys in one order.
+  std::optional<FieldId> CachedField(
+      size_t position, simdjson::ondemand::raw_json_string key) const;
+  void Remember(size_t position, std::string_view key, FieldId id);
+
+  // Stands for the "id" key in the cache.
+  static constexpr FieldId kIdField = ~FieldId{0};
 
   simdjson::ondemand::parser parser_;
   std::vector<std::pair<std::string, FieldId>> key_cache_;

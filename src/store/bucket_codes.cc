@@ -10,7 +10,7 @@ constexpr size_t kMaxBounds = BucketCodes::kMaxCode - 1;
 // Buckets kept above the sample's maximum, for values that keep growing.
 constexpr size_t kGrowthBounds = 8192;
 constexpr size_t kDataBounds = kMaxBounds - kGrowthBounds;
-constexpr size_t kMaxSample = size_t{1} << 18;
+constexpr size_t kMaxSample = size_t{1} << 16;
 constexpr int kHintBits = 16;
 constexpr uint32_t kMinOverflowLimit = 4096;
 

@@ -31,6 +31,20 @@ class Column {
   // Housekeeping after a mutation (arena compaction, index rebuilds).
   virtual void Maintain() {}
   virtual size_t MemoryBytes() const = 0;
+
+  // Bulk loads: rows from `first` on are being appended. Their bitmap
+  // entries (present, postings) are left out until FinishDeferred(end)
+  // builds them in one ordered pass, which costs far less than adding rows
+  // to bitmaps one at a time. Reads of those rows' bitmaps are undefined
+  // in between.
+  void DeferIndexFrom(Row first) { deferred_from_ = first; }
+  virtual void FinishDeferred(Row end) { deferred_from_ = kNotDeferred; }
+
+ protected:
+  static constexpr Row kNotDeferred = ~Row{0};
+  bool Deferred(Row row) const { return row >= deferred_from_; }
+
+  Row deferred_from_ = kNotDeferred;
 };
 
 }  // namespace audience

@@ -13,6 +13,10 @@ void KeywordColumn::Set(Row row, const FieldInput& value) {
     return;
   }
   uint32_t spelling = dictionary_.Intern(*text);
+  if (Deferred(row)) {
+    codes_[row] = spelling + 1;
+    return;
+  }
   if (codes_[row] == spelling + 1) return;
   Clear(row);
   uint32_t term = dictionary_.term_of(spelling);
@@ -24,9 +28,31 @@ void KeywordColumn::Set(Row row, const FieldInput& value) {
 
 void KeywordColumn::Clear(Row row) {
   if (row >= codes_.size() || codes_[row] == 0) return;
+  if (Deferred(row)) {
+    codes_[row] = 0;
+    return;
+  }
   postings_[dictionary_.term_of(codes_[row] - 1)].remove(row);
   present_.remove(row);
   codes_[row] = 0;
+}
+
+void KeywordColumn::FinishDeferred(Row end) {
+  const Row first = deferred_from_;
+  deferred_from_ = kNotDeferred;
+  if (first >= end) return;
+  RowGroups groups;
+  std::vector<uint32_t> present;
+  for (Row row = first; row < end; ++row) {
+    if (codes_[row] == 0) continue;
+    groups.Add(dictionary_.term_of(codes_[row] - 1), row);
+    present.push_back(row);
+  }
+  if (postings_.size() < dictionary_.term_count()) {
+    postings_.resize(dictionary_.term_count());
+  }
+  groups.AddTo(&postings_);
+  AddSortedRows(present.data(), present.size(), &present_);
 }
 
 Value KeywordColumn::Get(Row row) const {

@@ -52,10 +52,21 @@ std::optional<Row> LeadStore::Find(LeadId id) const {
   return it->second;
 }
 
-void LeadStore::Reserve(size_t more) {
+void LeadStore::BeginBulk(size_t more) {
   rows_.reserve(rows_.size() + more);
   ids_.reserve(ids_.size() + more);
   GrowColumns(ids_.size() + more);
+  bulk_from_ = row_limit();
+  for (auto& column : columns_) column->DeferIndexFrom(*bulk_from_);
+}
+
+void LeadStore::EndBulk() {
+  if (!bulk_from_) return;
+  const Row end = row_limit();
+  for (auto& column : columns_) column->FinishDeferred(end);
+  if (*bulk_from_ < end) live_.addRange(*bulk_from_, end);
+  live_changes_ += end - *bulk_from_;
+  bulk_from_.reset();
 }
 
 void LeadStore::GrowColumns(uint64_t rows) {
@@ -80,23 +91,31 @@ Row LeadStore::AllocateRow(LeadId id) {
       GrowColumns(std::max<uint64_t>(4096, uint64_t{row} + row / 2 + 1));
     }
   }
-  live_.add(row);
-  ++live_changes_;
+  if (!bulk_from_ || row < *bulk_from_) {
+    live_.add(row);
+    ++live_changes_;
+  }
   return row;
 }
 
 Row LeadStore::Upsert(const LeadRecord& record) {
   // One hash probe finds the lead or claims its slot.
   auto [slot, created] = rows_.try_emplace(record.id, Row{0});
-  const bool existing = !created;
-  if (created) slot->second = AllocateRow(record.id);
+  if (created) {
+    // A new row is empty in every column: only the given fields need work.
+    const Row row = slot->second = AllocateRow(record.id);
+    for (const auto& [field, value] : record.fields) {
+      columns_[field]->Set(row, value);
+    }
+    return row;
+  }
   const Row row = slot->second;
   scratch_.assign(columns_.size(), nullptr);
   for (const auto& [field, value] : record.fields) scratch_[field] = &value;
   for (FieldId f = 0; f < columns_.size(); ++f) {
     if (scratch_[f] != nullptr) {
       columns_[f]->Set(row, *scratch_[f]);
-    } else if (existing) {
+    } else {
       columns_[f]->Clear(row);
     }
   }

@@ -49,8 +49,11 @@ class LeadStore {
 
   // Creates the lead or replaces all of its fields. Returns its row.
   Row Upsert(const LeadRecord& record);
-  // Makes room for `more` new leads (bulk loads).
-  void Reserve(size_t more);
+  // A bulk load of about `more` leads: rows appended until EndBulk() get
+  // their bitmap entries (live, present, postings) in one ordered pass at the
+  // end. Bitmaps are not to be read in between.
+  void BeginBulk(size_t more);
+  void EndBulk();
   void SetField(Row row, FieldId field, const FieldInput& value);
   // Removes the lead, its values and its events; the row becomes free.
   void Delete(Row row);
@@ -95,6 +98,8 @@ class LeadStore {
   Roaring live_;
   uint64_t live_changes_ = 0;
   bool rows_in_id_order_ = true;
+  // First row appended by the running bulk load, if any.
+  std::optional<Row> bulk_from_;
   ActivityLog activity_;
   std::vector<const FieldInput*> scratch_;
 };

@@ -33,7 +33,7 @@ void NumericColumn<T>::Set(Row row, const FieldInput& value) {
   }
   values_[row] = v;
   codes_.Set(row, OrderKey(v));
-  present_.add(row);
+  if (!Deferred(row)) present_.add(row);
 }
 
 template <typename T>
@@ -41,7 +41,18 @@ void NumericColumn<T>::Clear(Row row) {
   if (row >= values_.size()) return;
   values_[row] = T{};
   codes_.Clear(row);
-  present_.remove(row);
+  if (!Deferred(row)) present_.remove(row);
+}
+
+template <typename T>
+void NumericColumn<T>::FinishDeferred(Row end) {
+  const Row first = deferred_from_;
+  deferred_from_ = kNotDeferred;
+  std::vector<uint32_t> present;
+  for (Row row = first; row < end; ++row) {
+    if (codes_.code(row) != BucketCodes::kEmpty) present.push_back(row);
+  }
+  AddSortedRows(present.data(), present.size(), &present_);
 }
 
 template <typename T>

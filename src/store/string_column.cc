@@ -34,11 +34,10 @@ void StringColumn::Set(Row row, const FieldInput& value) {
   }
   assert(text->size() <= kLengthMask);
   garbage_ += slots_[row] & kLengthMask;
-  uint64_t offset = arena_.size();
-  arena_.insert(arena_.end(), text->begin(), text->end());
+  const uint64_t offset = Append(blocks_, *text);
   slots_[row] = offset << kLengthBits | text->size();
   affixes_[row] = Affix(*text);
-  present_.add(row);
+  if (!Deferred(row)) present_.add(row);
 }
 
 void StringColumn::Clear(Row row) {
@@ -46,7 +45,17 @@ void StringColumn::Clear(Row row) {
   garbage_ += slots_[row] & kLengthMask;
   slots_[row] = 0;
   affixes_[row] = 0;
-  present_.remove(row);
+  if (!Deferred(row)) present_.remove(row);
+}
+
+void StringColumn::FinishDeferred(Row end) {
+  const Row first = deferred_from_;
+  deferred_from_ = kNotDeferred;
+  std::vector<uint32_t> present;
+  for (Row row = first; row < end; ++row) {
+    if ((slots_[row] & kLengthMask) != 0) present.push_back(row);
+  }
+  AddSortedRows(present.data(), present.size(), &present_);
 }
 
 Value StringColumn::Get(Row row) const {
@@ -55,25 +64,38 @@ Value StringColumn::Get(Row row) const {
   return std::string(v);
 }
 
+uint64_t StringColumn::Append(std::vector<std::vector<char>>& blocks,
+                              std::string_view value) {
+  if (blocks.empty() || blocks.back().size() + value.size() > kBlockBytes) {
+    blocks.emplace_back();
+    if (blocks.size() > 1) blocks.back().reserve(kBlockBytes);
+  }
+  std::vector<char>& block = blocks.back();
+  const uint64_t offset = (blocks.size() - 1) * kBlockBytes + block.size();
+  block.insert(block.end(), value.begin(), value.end());
+  return offset;
+}
+
 void StringColumn::Maintain() {
-  if (garbage_ < (1u << 20) || garbage_ * 2 < arena_.size()) return;
-  std::vector<char> compacted;
-  compacted.reserve(arena_.size() - garbage_);
+  uint64_t stored = 0;
+  for (const auto& block : blocks_) stored += block.size();
+  if (garbage_ < (1u << 20) || garbage_ * 2 < stored) return;
+  std::vector<std::vector<char>> compacted;
   for (uint64_t& slot : slots_) {
-    uint64_t length = slot & kLengthMask;
+    const uint64_t length = slot & kLengthMask;
     if (length == 0) continue;
-    const char* begin = arena_.data() + (slot >> kLengthBits);
-    uint64_t offset = compacted.size();
-    compacted.insert(compacted.end(), begin, begin + length);
+    const uint64_t offset =
+        Append(compacted, std::string_view(Bytes(slot >> kLengthBits), length));
     slot = offset << kLengthBits | length;
   }
-  arena_.swap(compacted);
-  arena_.shrink_to_fit();
+  blocks_.swap(compacted);
   garbage_ = 0;
 }
 
 size_t StringColumn::MemoryBytes() const {
-  return arena_.capacity() + slots_.capacity() * sizeof(uint64_t) +
+  size_t arena = 0;
+  for (const auto& block : blocks_) arena += block.capacity();
+  return arena + slots_.capacity() * sizeof(uint64_t) +
          affixes_.capacity() * sizeof(uint64_t) + BitmapBytes(present_);
 }
 

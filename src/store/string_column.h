@@ -1,5 +1,5 @@
-// Free text: every row's bytes in one arena, addressed by a packed
-// (offset, length) slot per row, plus an "affix" word per row holding the
+// Free text: every row's bytes in an arena of 1 MiB blocks (appends never
+// move old bytes), addressed by a packed (offset, length) slot per row, plus an "affix" word per row holding the
 // first and last four bytes, case-folded, so prefix and suffix conditions
 // mostly decide without touching the arena.
 #ifndef AUDIENCE_STORE_STRING_COLUMN_H_
@@ -23,6 +23,7 @@ class StringColumn final : public Column {
   void Set(Row row, const FieldInput& value) override;
   void Clear(Row row) override;
   Value Get(Row row) const override;
+  void FinishDeferred(Row end) override;
   const Roaring& present() const override { return present_; }
   void Maintain() override;
   size_t MemoryBytes() const override;
@@ -48,16 +49,28 @@ class StringColumn final : public Column {
 
   // "" for an empty row.
   std::string_view View(Row row) const {
-    uint64_t slot = slots_[row];
-    return std::string_view(arena_.data() + (slot >> kLengthBits),
-                            slot & kLengthMask);
+    const uint64_t slot = slots_[row];
+    if ((slot & kLengthMask) == 0) return {};  // there may be no block yet
+    return std::string_view(Bytes(slot >> kLengthBits), slot & kLengthMask);
   }
 
  private:
   static constexpr int kLengthBits = 24;
   static constexpr uint64_t kLengthMask = (uint64_t{1} << kLengthBits) - 1;
+  static constexpr int kBlockBits = 20;
+  static constexpr uint64_t kBlockBytes = uint64_t{1} << kBlockBits;
 
-  std::vector<char> arena_;
+  const char* Bytes(uint64_t offset) const {
+    return blocks_[offset >> kBlockBits].data() + (offset & (kBlockBytes - 1));
+  }
+  // Appends to `blocks` and returns the offset. Values never straddle two
+  // blocks (kMaxStringBytes < kBlockBytes).
+  static uint64_t Append(std::vector<std::vector<char>>& blocks,
+                         std::string_view value);
+
+  // Only the first block grows by reallocation (small columns stay small);
+  // later ones are allocated whole.
+  std::vector<std::vector<char>> blocks_;
   std::vector<uint64_t> slots_;  // offset << 24 | length
   std::vector<uint64_t> affixes_;
   Roaring present_;
@@ -89,7 +102,8 @@ void StringColumn::ForEachValue(const Roaring& rows, Fn&& fn) const {
     for (uint32_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[batch[i]]);
     for (uint32_t i = 0; i < n; ++i) {
       const uint64_t slot = slots_[batch[i]];
-      const char* begin = arena_.data() + (slot >> kLengthBits);
+      if ((slot & kLengthMask) == 0) continue;
+      const char* begin = Bytes(slot >> kLengthBits);
       __builtin_prefetch(begin);
       __builtin_prefetch(begin + (slot & kLengthMask));
     }

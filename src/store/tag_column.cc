@@ -41,22 +41,38 @@ void TagColumn::Set(Row row, const FieldInput& value) {
   }
   start_[row] = static_cast<uint32_t>(pool_.size());
   count_[row] = static_cast<uint16_t>(spellings.size());
-  for (uint32_t id : spellings) {
-    pool_.push_back(id);
-    postings_[dictionary_.term_of(id)].add(row);
-  }
+  pool_.insert(pool_.end(), spellings.begin(), spellings.end());
+  if (Deferred(row)) return;
+  for (uint32_t id : spellings) postings_[dictionary_.term_of(id)].add(row);
   present_.add(row);
 }
 
 void TagColumn::Clear(Row row) {
   if (row >= count_.size() || count_[row] == 0) return;
-  for (uint32_t id : SpellingsAt(row)) {
-    postings_[dictionary_.term_of(id)].remove(row);
+  if (!Deferred(row)) {
+    for (uint32_t id : SpellingsAt(row)) {
+      postings_[dictionary_.term_of(id)].remove(row);
+    }
+    present_.remove(row);
   }
   garbage_ += count_[row];
   count_[row] = 0;
   start_[row] = 0;
-  present_.remove(row);
+}
+
+void TagColumn::FinishDeferred(Row end) {
+  const Row first = deferred_from_;
+  deferred_from_ = kNotDeferred;
+  if (first >= end) return;
+  RowGroups groups;
+  std::vector<uint32_t> present;
+  for (Row row = first; row < end; ++row) {
+    if (count_[row] == 0) continue;
+    for (uint32_t id : SpellingsAt(row)) groups.Add(dictionary_.term_of(id), row);
+    present.push_back(row);
+  }
+  groups.AddTo(&postings_);
+  AddSortedRows(present.data(), present.size(), &present_);
 }
 
 Value TagColumn::Get(Row row) const {

@@ -24,6 +24,7 @@ class TagColumn final : public Column {
   void Set(Row row, const FieldInput& value) override;
   void Clear(Row row) override;
   Value Get(Row row) const override;
+  void FinishDeferred(Row end) override;
   const Roaring& present() const override { return present_; }
   void Maintain() override;
   size_t MemoryBytes() const override;

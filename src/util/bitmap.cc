@@ -75,6 +75,44 @@ void ContainerWords(const Roaring& rows, int32_t index, uint64_t* words) {
   }
 }
 
+void AddSortedRows(const uint32_t* rows, size_t n, Roaring* bitmap) {
+  if (n == 0) return;
+  Roaring built;
+  roaring_array_t* ra = &built.roaring.high_low_container;
+  size_t i = 0;
+  while (i < n) {
+    const uint32_t chunk = rows[i] >> 16;
+    size_t end = i;
+    while (end < n && (rows[end] >> 16) == chunk) ++end;
+    const size_t count = end - i;
+    if (count <= DEFAULT_MAX_SIZE) {
+      array_container_t* array =
+          array_container_create_given_capacity(static_cast<int32_t>(count));
+      for (size_t k = 0; k < count; ++k) {
+        array->array[k] = static_cast<uint16_t>(rows[i + k]);
+      }
+      array->cardinality = static_cast<int32_t>(count);
+      ra_append(ra, static_cast<uint16_t>(chunk), array,
+                ARRAY_CONTAINER_TYPE_CODE);
+    } else {
+      bitset_container_t* bitset = bitset_container_create();
+      for (size_t k = i; k < end; ++k) {
+        const uint16_t low = static_cast<uint16_t>(rows[k]);
+        bitset->array[low >> 6] |= uint64_t{1} << (low & 63);
+      }
+      bitset->cardinality = static_cast<int32_t>(count);
+      ra_append(ra, static_cast<uint16_t>(chunk), bitset,
+                BITSET_CONTAINER_TYPE_CODE);
+    }
+    i = end;
+  }
+  if (bitmap->isEmpty()) {
+    bitmap->swap(built);
+  } else {
+    *bitmap |= built;
+  }
+}
+
 void ChunkedBitmapBuilder::Append(uint32_t chunk, const uint64_t* words) {
   const int cardinality = static_cast<int>(CountBits(words, kChunkWords));
   if (cardinality == 0) return;

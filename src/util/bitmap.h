@@ -16,6 +16,17 @@ using Row = uint32_t;
 inline constexpr uint32_t kChunkRows = 1u << 16;
 inline constexpr uint32_t kChunkWords = kChunkRows / 64;
 
+// Adds ascending, distinct rows to `bitmap`, building whole containers
+// instead of inserting one row at a time (CRoaring 0.2.66's addMany searches
+// per value).
+void AddSortedRows(const uint32_t* rows, size_t n, Roaring* bitmap);
+
+inline Roaring FromSortedRows(const std::vector<uint32_t>& rows) {
+  Roaring out;
+  AddSortedRows(rows.data(), rows.size(), &out);
+  return out;
+}
+
 // Calls fn(row) for every row in ascending order.
 template <typename Fn>
 void ForEachRow(const Roaring& rows, Fn&& fn) {
@@ -37,7 +48,7 @@ Roaring FilterRows(const Roaring& rows, Keep&& keep) {
   ForEachRow(rows, [&](uint32_t row) {
     if (keep(row)) kept.push_back(row);
   });
-  return Roaring(kept.size(), kept.data());
+  return FromSortedRows(kept);
 }
 
 // Set bits in words[0, n). Uses the CPU's popcnt when it has one: Debian's
@@ -47,6 +58,25 @@ uint64_t CountBits(const uint64_t* words, size_t n);
 // The rows of container `index` of `rows` as kChunkWords dense words (bit i
 // of word w is row chunk * 65536 + w * 64 + i, chunk = the container's key).
 void ContainerWords(const Roaring& rows, int32_t index, uint64_t* words);
+
+// Collects rows per group (a term, say) in ascending row order, then adds
+// each group's rows to its bitmap at once.
+class RowGroups {
+ public:
+  void Add(uint32_t group, uint32_t row) {
+    if (group >= rows_.size()) rows_.resize(group + 1);
+    rows_[group].push_back(row);
+  }
+  // REQUIRES: bitmaps->size() > every group added.
+  void AddTo(std::vector<Roaring>* bitmaps) const {
+    for (size_t g = 0; g < rows_.size(); ++g) {
+      AddSortedRows(rows_[g].data(), rows_[g].size(), &(*bitmaps)[g]);
+    }
+  }
+
+ private:
+  std::vector<std::vector<uint32_t>> rows_;
+};
 
 // Builds a Roaring bitmap from dense 65536-bit chunks given in ascending
 // chunk order, without going through per-bit inserts.
