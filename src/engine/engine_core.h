@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "audience/engine.h"
 #include "engine/category_registry.h"
@@ -102,6 +103,18 @@ class EngineCore final : public SegmentMembership {
   // After a bulk load touching `rows`: per row when few, else everything.
   void RefreshRows(const std::vector<Row>& rows, ChangeCollector& changes);
   MutationResult Finish(ChangeCollector& changes, uint64_t id = 0);
+
+  // Checks an event and adds it to the log; returns its lead's row.
+  absl::StatusOr<Row> AddEvent(const Event& event);
+  // Bulk loads: runs `apply` on each NDJSON line, rejecting (and naming)
+  // the lines it fails on; collects the rows it touched.
+  LoadReport ApplyLines(
+      std::string_view ndjson, std::string_view source,
+      absl::FunctionRef<absl::StatusOr<Row>(simdjson::padded_string_view)>
+          apply,
+      std::vector<Row>* touched);
+  // Refreshes the memberships of the rows a load touched.
+  void FinishLoad(const std::vector<Row>& touched, LoadReport& report);
 
   EngineOptions options_;
   LeadStore store_;

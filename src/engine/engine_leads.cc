@@ -112,7 +112,7 @@ absl::StatusOr<Lead> EngineCore::GetLead(LeadId id) const {
   return store_.GetLead(row);
 }
 
-absl::StatusOr<MutationResult> EngineCore::RecordEvent(const Event& event) {
+absl::StatusOr<Row> EngineCore::AddEvent(const Event& event) {
   RETURN_IF_ERROR(CheckEventType(event.type));
   ASSIGN_OR_RETURN(Row row, GetRow(event.lead));
   ActivityLog& log = store_.activity();
@@ -122,6 +122,11 @@ absl::StatusOr<MutationResult> EngineCore::RecordEvent(const Event& event) {
   }
   log.Add(row, log.InternType(event.type), event.object,
           event.ts.value_or(now_));
+  return row;
+}
+
+absl::StatusOr<MutationResult> EngineCore::RecordEvent(const Event& event) {
+  ASSIGN_OR_RETURN(Row row, AddEvent(event));
   ChangeCollector changes(now_);
   RefreshRow(row, ChangeCause::kFilter, changes);
   return Finish(changes);
@@ -141,63 +146,61 @@ void Reject(LoadReport& report, size_t max_errors, std::string_view source,
 
 }  // namespace
 
-absl::StatusOr<LoadReport> EngineCore::LoadLeads(std::string_view ndjson,
-                                                 std::string_view source) {
+LoadReport EngineCore::ApplyLines(
+    std::string_view ndjson, std::string_view source,
+    absl::FunctionRef<absl::StatusOr<Row>(simdjson::padded_string_view)> apply,
+    std::vector<Row>* touched) {
   simdjson::padded_string text(ndjson);
   LoadReport report;
-  std::vector<Row> touched;
-  LeadRecord record;
-  store_.BeginBulk(std::count(ndjson.begin(), ndjson.end(), '\n') + 1);
   ForEachNdjsonLine(text, [&](size_t line, simdjson::padded_string_view json) {
-    absl::Status status =
-        lead_parser_.ParseLead(json, store_.schema(), &record);
-    if (!status.ok()) {
-      Reject(report, options_.max_load_errors, source, line, status);
+    absl::StatusOr<Row> row = apply(json);
+    if (!row.ok()) {
+      Reject(report, options_.max_load_errors, source, line, row.status());
       return;
     }
-    touched.push_back(store_.Upsert(record));
+    touched->push_back(*row);
     ++report.loaded;
   });
-  store_.EndBulk();
-  store_.Maintain();
+  return report;
+}
+
+void EngineCore::FinishLoad(const std::vector<Row>& touched,
+                            LoadReport& report) {
   ChangeCollector changes(now_);
   RefreshRows(touched, changes);
   report.changes = changes.Finish();
+}
+
+absl::StatusOr<LoadReport> EngineCore::LoadLeads(std::string_view ndjson,
+                                                 std::string_view source) {
+  std::vector<Row> touched;
+  LeadRecord record;
+  store_.BeginBulk(std::count(ndjson.begin(), ndjson.end(), '\n') + 1);
+  LoadReport report = ApplyLines(
+      ndjson, source,
+      [&](simdjson::padded_string_view json) -> absl::StatusOr<Row> {
+        RETURN_IF_ERROR(lead_parser_.ParseLead(json, store_.schema(), &record));
+        return store_.Upsert(record);
+      },
+      &touched);
+  store_.EndBulk();
+  store_.Maintain();
+  FinishLoad(touched, report);
   return report;
 }
 
 absl::StatusOr<LoadReport> EngineCore::LoadEvents(std::string_view ndjson,
                                                   std::string_view source) {
-  simdjson::padded_string text(ndjson);
-  LoadReport report;
   std::vector<Row> touched;
   Event event;
-  ActivityLog& log = store_.activity();
-  ForEachNdjsonLine(text, [&](size_t line, simdjson::padded_string_view json) {
-    absl::Status status = lead_parser_.ParseEvent(json, &event);
-    if (status.ok()) status = CheckEventType(event.type);
-    std::optional<Row> row;
-    if (status.ok()) {
-      row = store_.Find(event.lead);
-      if (!row)
-        status = absl::NotFoundError(StrCat("unknown lead ", event.lead));
-    }
-    if (status.ok() && !log.FindType(event.type) &&
-        log.type_count() >= ActivityLog::kMaxTypes) {
-      status = absl::ResourceExhaustedError("too many event types");
-    }
-    if (!status.ok()) {
-      Reject(report, options_.max_load_errors, source, line, status);
-      return;
-    }
-    log.Add(*row, log.InternType(event.type), event.object,
-            event.ts.value_or(now_));
-    touched.push_back(*row);
-    ++report.loaded;
-  });
-  ChangeCollector changes(now_);
-  RefreshRows(touched, changes);
-  report.changes = changes.Finish();
+  LoadReport report = ApplyLines(
+      ndjson, source,
+      [&](simdjson::padded_string_view json) -> absl::StatusOr<Row> {
+        RETURN_IF_ERROR(lead_parser_.ParseEvent(json, &event));
+        return AddEvent(event);
+      },
+      &touched);
+  FinishLoad(touched, report);
   return report;
 }
 

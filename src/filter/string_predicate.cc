@@ -61,7 +61,8 @@ Roaring StringPredicate::PositiveRows(const StringColumn& column,
   const bool dense = rows.cardinality() * 8 >= column.slots().size();
   if (dense) {
     ForEachRow(rows, [&](Row row) {
-      int verdict = match_ == Match::kContains ? 0 : AffixVerdict(column.affix(row));
+      int verdict =
+          match_ == Match::kContains ? 0 : AffixVerdict(column.affix(row));
       if (verdict > 0 || (verdict == 0 && Positive(column.View(row)))) {
         positive.push_back(row);
       }
