@@ -12,8 +12,11 @@
 #define AUDIENCE_ENGINE_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +30,11 @@
 #include "audience/types.h"
 
 namespace audience {
+
+// Receives the membership changes of one mutation (see MutationResult).
+using ChangeListener =
+    std::function<void(const std::vector<MembershipChange>& changes)>;
+using ListenerId = uint64_t;
 
 class Engine {
  public:
@@ -83,6 +91,16 @@ class Engine {
   absl::StatusOr<Lead> GetLead(LeadId id) const;  // only non-empty fields
   size_t LeadCount() const;
 
+  // Batches, for bulk syncs from the host's database: the same checks as
+  // the single calls, all made before anything changes (an error names the
+  // item, "patches[3]: ..."), then applied in order as one mutation whose
+  // changes are the net difference. A batch of patches sees the tags that
+  // earlier patches of the same lead leave. DeleteLeads refuses a lead
+  // listed twice.
+  absl::StatusOr<MutationResult> UpsertLeads(std::span<const Lead> leads);
+  absl::StatusOr<MutationResult> PatchLeads(std::span<const LeadPatch> patches);
+  absl::StatusOr<MutationResult> DeleteLeads(std::span<const LeadId> ids);
+
   // Records an event. NOT_FOUND for an unknown lead.
   absl::StatusOr<MutationResult> RecordEvent(const Event& event);
 
@@ -121,6 +139,27 @@ class Engine {
   // CreateSegment does. REQUIRES: 1 <= limit <= 1000.
   absl::StatusOr<Preview> PreviewSegment(const SegmentDefinition& def,
                                          size_t limit) const;
+
+  // A segment's added, removed and total leads per UTC-aligned hour or day,
+  // every bucket overlapping [from, to] (empty ones included), from the
+  // changes counted at the engine's clock when each mutation ran.
+  // INVALID_ARGUMENT when from > to or the range spans more than 10,000
+  // buckets.
+  absl::StatusOr<std::vector<HistoryBucket>> LeadsOverTime(
+      SegmentId segment, Timestamp from, Timestamp to, BucketWidth width) const;
+
+  // --- Change listeners ---------------------------------------------------
+
+  // Registers a listener. After each mutation that changed memberships
+  // (bulk loads included), once it is applied and its lock released, every
+  // listener is called with its changes; calls come one mutation at a time,
+  // in mutation order, on the mutating thread. A listener may query the
+  // engine; a mutation from a listener fails with FAILED_PRECONDITION. The
+  // next mutation waits for the listeners, so keep them short.
+  ListenerId AddListener(ChangeListener listener);
+  // Once this returns the listener is not called again (called from within
+  // a listener: from the next mutation on).
+  void RemoveListener(ListenerId id);
 
   // Sizes of the engine's parts, for capacity planning.
   MemoryStats Memory() const;

@@ -20,6 +20,17 @@ struct EngineOptions {
   // is always exact.
   // Default: 100
   size_t max_load_errors = 100;
+
+  // Performance
+
+  // When true, a lead change or event re-checks only the segments whose
+  // answer it can flip (a per-field index of the segments' bounds and
+  // terms), and a clock advance only the leads whose times cross a window
+  // edge. When false, every segment is point-evaluated for the changed lead
+  // and every time-relative segment re-evaluated on a clock advance: the
+  // naive path, kept for comparison; answers are the same.
+  // Default: true
+  bool incremental_index = true;
 };
 
 }  // namespace audience

@@ -68,6 +68,16 @@ struct Preview {
   std::vector<LeadId> first_members;  // ascending
 };
 
+// One bucket of a segment's leads over time (UTC-aligned).
+struct HistoryBucket {
+  Timestamp start = 0;   // the bucket covers [start, start + width)
+  uint64_t added = 0;    // leads that entered during the bucket
+  uint64_t removed = 0;  // leads that left during the bucket
+  uint64_t total = 0;    // members at the end of the bucket
+};
+
+enum class BucketWidth : uint8_t { kHour, kDay };
+
 // Approximate bytes held by each part of an engine.
 struct MemoryStats {
   uint64_t leads = 0;
@@ -76,6 +86,11 @@ struct MemoryStats {
   uint64_t row_bytes = 0;       // lead id map, live bitmap
   uint64_t activity_bytes = 0;  // events and their indexes
   uint64_t segment_bytes = 0;   // membership bitmaps
+  // What incremental updates use: the segments' watch index (field, term,
+  // bound and event-type -> segments) and the time orders kept for clock
+  // advances (timestamp values and event times of windowed conditions).
+  uint64_t index_bytes = 0;
+  uint64_t history_bytes = 0;  // per-segment hourly change counts
 };
 
 }  // namespace audience

@@ -14,7 +14,7 @@ EngineCore::EngineCore(const EngineOptions& options)
 const Roaring& EngineCore::Members(SegmentId segment) const {
   static const Roaring kNone;
   const SegmentState* s = segments_.Find(segment);
-  return s == nullptr ? kNone : s->members;
+  return s == nullptr ? kNone : s->members();
 }
 
 absl::Status EngineCore::DefineField(std::string_view name, FieldType type) {
@@ -68,65 +68,23 @@ absl::StatusOr<Row> EngineCore::GetRow(LeadId id) const {
   return *row;
 }
 
-void EngineCore::Refresh(const std::vector<SegmentId>& roots, ChangeCause cause,
-                         ChangeCollector& changes) {
-  absl::flat_hash_set<SegmentId> dirty(roots.begin(), roots.end());
-  absl::flat_hash_set<SegmentId> changed;
-  const EvalContext ctx = Context();
-  for (SegmentId id : segments_.topo_order()) {
-    SegmentState& s = *segments_.Find(id);
-    bool needed = dirty.contains(id);
-    for (size_t i = 0; !needed && i < s.refs.size(); ++i) {
-      needed = s.refs[i] && changed.contains(*s.refs[i]);
-    }
-    if (!needed) continue;
-    Roaring before = std::move(s.members);
-    s.matches = s.plan.Evaluate(ctx);
-    s.RecomputeMembers();
-    if (before != s.members) {
-      changes.AddDiff(id, before, s.members, cause, store_);
-      changed.insert(id);
-    }
-  }
-}
-
-void EngineCore::RefreshRow(Row row, ChangeCause cause,
-                            ChangeCollector& changes) {
-  const EvalContext ctx = Context();
-  const LeadId lead = store_.lead_id(row);
-  for (SegmentId id : segments_.topo_order()) {
-    SegmentState& s = *segments_.Find(id);
-    const bool match = s.plan.Matches(ctx, row);
-    if (match != s.matches.contains(row)) {
-      match ? s.matches.add(row) : s.matches.remove(row);
-    }
-    const bool member = s.MemberGiven(row, match);
-    if (member != s.members.contains(row)) {
-      member ? s.members.add(row) : s.members.remove(row);
-      changes.Add(id, lead, member ? ChangeKind::kEntered : ChangeKind::kLeft,
-                  cause);
-    }
-  }
-}
-
-void EngineCore::RefreshRows(const std::vector<Row>& rows,
-                             ChangeCollector& changes) {
-  // Point evaluation costs a segment walk per row; past a small share of
-  // the leads, re-evaluating each segment as a whole is cheaper.
-  if (rows.size() * 16 >= store_.lead_count()) {
-    std::vector<SegmentId> all(segments_.topo_order());
-    Refresh(all, ChangeCause::kFilter, changes);
-    return;
-  }
-  Roaring unique(rows.size(), rows.data());
-  ForEachRow(unique, [&](Row row) {
-    if (store_.live().contains(row))
-      RefreshRow(row, ChangeCause::kFilter, changes);
-  });
-}
-
 MutationResult EngineCore::Finish(ChangeCollector& changes, uint64_t id) {
-  return MutationResult{id, changes.Finish()};
+  MutationResult result{id, changes.Finish()};
+  // Changes come sorted by segment: count each segment's run.
+  const auto& all = result.changes;
+  for (size_t i = 0; i < all.size();) {
+    size_t j = i;
+    uint64_t added = 0;
+    for (; j < all.size() && all[j].segment == all[i].segment; ++j) {
+      added += all[j].kind == ChangeKind::kEntered;
+    }
+    // A deleted segment's last changes have no history to go to.
+    if (SegmentState* s = segments_.Find(all[i].segment)) {
+      s->history.Record(now_, added, (j - i) - added);
+    }
+    i = j;
+  }
+  return result;
 }
 
 }  // namespace audience

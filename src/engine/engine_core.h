@@ -4,15 +4,19 @@
 #define AUDIENCE_ENGINE_ENGINE_CORE_H_
 
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "audience/engine.h"
 #include "engine/category_registry.h"
 #include "engine/change_collector.h"
 #include "engine/segment_catalog.h"
+#include "engine/touched_rows.h"
+#include "engine/watch_index.h"
 #include "filter/predicate.h"
 #include "io/lead_json.h"
 #include "store/lead_store.h"
@@ -48,10 +52,9 @@ class EngineCore final : public SegmentMembership {
   std::vector<Segment> ListSegments() const;
 
   // Leads
-  absl::StatusOr<MutationResult> UpsertLead(const Lead& lead);
-  absl::StatusOr<MutationResult> UpsertRecord(const LeadRecord& record);
-  absl::StatusOr<MutationResult> PatchLead(const LeadPatch& patch);
-  absl::StatusOr<MutationResult> DeleteLead(LeadId id);
+  absl::StatusOr<MutationResult> UpsertLeads(std::span<const Lead> leads);
+  absl::StatusOr<MutationResult> PatchLeads(std::span<const LeadPatch> patches);
+  absl::StatusOr<MutationResult> DeleteLeads(std::span<const LeadId> ids);
   absl::StatusOr<Lead> GetLead(LeadId id) const;
   size_t LeadCount() const { return store_.lead_count(); }
   absl::StatusOr<MutationResult> RecordEvent(const Event& event);
@@ -74,6 +77,9 @@ class EngineCore final : public SegmentMembership {
   absl::StatusOr<Preview> PreviewSegment(const SegmentDefinition& def,
                                          size_t limit) const;
 
+  absl::StatusOr<std::vector<HistoryBucket>> LeadsOverTime(
+      SegmentId segment, Timestamp from, Timestamp to, BucketWidth width) const;
+
   MemoryStats Memory() const;
 
   // The rows matching a definition checked as PreviewSegment checks it.
@@ -94,14 +100,45 @@ class EngineCore final : public SegmentMembership {
   absl::StatusOr<Row> GetRow(LeadId id) const;
   Segment Describe(const SegmentState& s) const;
 
-  // Re-evaluates `roots` and, in dependency order, every segment reading a
-  // segment whose members changed; records the differences.
-  void Refresh(const std::vector<SegmentId>& roots, ChangeCause cause,
-               ChangeCollector& changes);
-  // Point-evaluates one row against every segment, dependencies first.
-  void RefreshRow(Row row, ChangeCause cause, ChangeCollector& changes);
-  // After a bulk load touching `rows`: per row when few, else everything.
-  void RefreshRows(const std::vector<Row>& rows, ChangeCollector& changes);
+  // Incremental re-evaluation (engine_refresh.cc). Each re-checks what it
+  // is given and then, in dependency order, the segments reading a segment
+  // whose members changed, for the rows that changed; records every
+  // membership change.
+  //
+  // Point-evaluates one row against `segments` (any order, repeats ok).
+  void RecheckRow(Row row, const std::vector<SegmentId>& segments,
+                  ChangeCause cause, ChangeCollector& changes);
+  struct Recheck {
+    bool all = false;  // every live row
+    Roaring rows;
+  };
+  using DirtyRows = absl::flat_hash_map<SegmentId, Recheck>;
+  void RecheckRows(DirtyRows dirty, ChangeCause cause,
+                   ChangeCollector& changes);
+  void RecheckEverything(ChangeCause cause, ChangeCollector& changes);
+  // After lead changes: each row against the segments whose answer its
+  // field changes can flip (the watch index), or against every segment
+  // when the index is off.
+  void RecheckTouched(const TouchedRows& touched, ChangeCollector& changes);
+  void RecheckEvent(Row row, std::string_view type,
+                    std::optional<int64_t> object, ChangeCollector& changes);
+  // Rows whose relative-time answers for `key` can differ between the
+  // clock at `from` and at `to`.
+  Roaring ClockCrossings(const ClockWatchKey& key, Timestamp from,
+                         Timestamp to) const;
+  // Watch index upkeep for a saved segment's plan.
+  void Register(SegmentId id);
+  void Unregister(SegmentId id);
+  // Keeps time orders for every relative-time condition's field or event
+  // type (idempotent).
+  void EnableClockIndexes();
+
+  // Applies a resolved lead change, noting what it touches.
+  struct ResolvedPatch;
+  absl::StatusOr<ResolvedPatch> Resolve(
+      const LeadPatch& patch, absl::flat_hash_map<Row, TagList>& tags) const;
+  void Apply(const ResolvedPatch& patch, TouchedRows& touched);
+  // Records the changes in the history and hands them out.
   MutationResult Finish(ChangeCollector& changes, uint64_t id = 0);
 
   // Checks an event and adds it to the log; returns its lead's row.
@@ -113,13 +150,15 @@ class EngineCore final : public SegmentMembership {
       absl::FunctionRef<absl::StatusOr<Row>(simdjson::padded_string_view)>
           apply,
       std::vector<Row>* touched);
-  // Refreshes the memberships of the rows a load touched.
+  // Re-checks the rows a load touched: one by one against every segment
+  // when few, else every segment as a whole.
   void FinishLoad(const std::vector<Row>& touched, LoadReport& report);
 
   EngineOptions options_;
   LeadStore store_;
   CategoryRegistry categories_;
   SegmentCatalog segments_;
+  WatchIndex watch_;
   Timestamp now_;
   LeadJsonParser lead_parser_;
 };

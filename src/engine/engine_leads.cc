@@ -25,84 +25,184 @@ absl::Status CheckEventType(std::string_view type) {
 }
 }  // namespace
 
-absl::StatusOr<MutationResult> EngineCore::UpsertLead(const Lead& lead) {
-  ASSIGN_OR_RETURN(LeadRecord record, ToLeadRecord(store_.schema(), lead));
-  return UpsertRecord(record);
-}
+struct EngineCore::ResolvedPatch {
+  Row row = 0;
+  // Values to set, and unset fields as std::monostate, in that order.
+  std::vector<std::pair<FieldId, FieldInput>> fields;
+  std::optional<TagList> tags;  // the final tag list, when it changes
+};
 
-absl::StatusOr<MutationResult> EngineCore::UpsertRecord(
-    const LeadRecord& record) {
-  Row row = store_.Upsert(record);
-  store_.Maintain();
-  ChangeCollector changes(now_);
-  RefreshRow(row, ChangeCause::kFilter, changes);
-  return Finish(changes);
-}
-
-absl::StatusOr<MutationResult> EngineCore::PatchLead(const LeadPatch& patch) {
+absl::StatusOr<EngineCore::ResolvedPatch> EngineCore::Resolve(
+    const LeadPatch& patch, absl::flat_hash_map<Row, TagList>& pending) const {
   ASSIGN_OR_RETURN(Row row, GetRow(patch.id));
   const Schema& schema = store_.schema();
   const FieldId tags_field = schema.tags_field();
-  // Check everything before changing anything.
-  std::vector<std::pair<FieldId, FieldInput>> sets;
+  ResolvedPatch out;
+  out.row = row;
+  std::optional<TagList> set_tags;
   for (const auto& [name, value] : patch.set) {
     ASSIGN_OR_RETURN(FieldId id, FindLeadField(schema, name));
     ASSIGN_OR_RETURN(FieldInput input, ToFieldInput(schema.field(id), value));
-    sets.emplace_back(id, std::move(input));
+    if (id == tags_field) {
+      set_tags.emplace();
+      if (const auto* list = std::get_if<TagList>(&value)) *set_tags = *list;
+      continue;
+    }
+    out.fields.emplace_back(id, std::move(input));
   }
-  std::vector<FieldId> unsets;
+  bool unset_tags = false;
   for (const std::string& name : patch.unset) {
     ASSIGN_OR_RETURN(FieldId id, FindLeadField(schema, name));
     if (patch.set.contains(name)) {
       return absl::InvalidArgumentError(
           StrCat("field ", Quote(name), " is both set and unset"));
     }
-    unsets.push_back(id);
+    if (id == tags_field) {
+      unset_tags = true;
+      continue;
+    }
+    out.fields.emplace_back(id, std::monostate{});
   }
-  // The tag list after set / unset, then add_tags and remove_tags.
-  std::optional<TagList> tags;
-  if (!patch.add_tags.empty() || !patch.remove_tags.empty()) {
-    tags.emplace();
-    auto set_tags = patch.set.find(kTagsField);
-    const bool unset_tags =
-        std::find(unsets.begin(), unsets.end(), tags_field) != unsets.end();
-    Value base = set_tags != patch.set.end() ? set_tags->second
-                 : unset_tags                ? Value()
-                                             : store_.GetValue(row, tags_field);
-    if (auto* list = std::get_if<TagList>(&base)) *tags = std::move(*list);
-    for (const std::string& tag : patch.add_tags) tags->push_back(tag);
-    std::erase_if(*tags, [&](const std::string& tag) {
-      return std::any_of(
-          patch.remove_tags.begin(), patch.remove_tags.end(),
-          [&](const std::string& r) { return FoldAscii(r) == FoldAscii(tag); });
-    });
-    TagInput check(tags->begin(), tags->end());
-    RETURN_IF_ERROR(CheckLimits(schema.field(tags_field), check));
+  if (!set_tags && !unset_tags && patch.add_tags.empty() &&
+      patch.remove_tags.empty()) {
+    return out;
   }
-  for (const auto& [id, input] : sets) store_.SetField(row, id, input);
-  for (FieldId id : unsets) store_.SetField(row, id, std::monostate{});
-  if (tags) {
-    store_.SetField(row, tags_field, TagInput(tags->begin(), tags->end()));
+  // The tag list after set / unset, then add_tags and remove_tags; the base
+  // is what earlier patches of the same batch left.
+  TagList tags;
+  if (set_tags) {
+    tags = std::move(*set_tags);
+  } else if (!unset_tags) {
+    if (auto it = pending.find(row); it != pending.end()) {
+      tags = it->second;
+    } else if (Value base = store_.GetValue(row, tags_field);
+               std::holds_alternative<TagList>(base)) {
+      tags = std::get<TagList>(std::move(base));
+    }
+  }
+  for (const std::string& tag : patch.add_tags) tags.push_back(tag);
+  std::erase_if(tags, [&](const std::string& tag) {
+    return std::any_of(
+        patch.remove_tags.begin(), patch.remove_tags.end(),
+        [&](const std::string& r) { return FoldAscii(r) == FoldAscii(tag); });
+  });
+  TagInput check(tags.begin(), tags.end());
+  RETURN_IF_ERROR(CheckLimits(schema.field(tags_field), check));
+  pending[row] = tags;
+  out.tags = std::move(tags);
+  return out;
+}
+
+void EngineCore::Apply(const ResolvedPatch& patch, TouchedRows& touched) {
+  auto note = [&](FieldId field) {
+    if (watch_.Watches(field) || !options_.incremental_index) {
+      touched.Before(patch.row, field,
+                     [&] { return store_.GetValue(patch.row, field); });
+    } else {
+      touched.Touch(patch.row);
+    }
+  };
+  for (const auto& [id, input] : patch.fields) {
+    note(id);
+    store_.SetField(patch.row, id, input);
+  }
+  if (patch.tags) {
+    const FieldId tags_field = store_.schema().tags_field();
+    note(tags_field);
+    store_.SetField(patch.row, tags_field,
+                    TagInput(patch.tags->begin(), patch.tags->end()));
+  }
+}
+
+namespace {
+
+// "<what>[i]: <message>" with the status's code.
+absl::Status AtIndex(std::string_view what, size_t i,
+                     const absl::Status& status) {
+  return absl::Status(status.code(),
+                      StrCat(what, "[", i, "]: ", status.message()));
+}
+
+}  // namespace
+
+absl::StatusOr<MutationResult> EngineCore::UpsertLeads(
+    std::span<const Lead> leads) {
+  // Check everything before changing anything.
+  std::vector<LeadRecord> records;
+  records.reserve(leads.size());
+  for (size_t i = 0; i < leads.size(); ++i) {
+    absl::StatusOr<LeadRecord> record = ToLeadRecord(store_.schema(), leads[i]);
+    if (!record.ok()) {
+      if (leads.size() == 1) return record.status();
+      return AtIndex("leads", i, record.status());
+    }
+    records.push_back(*std::move(record));
+  }
+  TouchedRows touched;
+  const Schema& schema = store_.schema();
+  for (const LeadRecord& record : records) {
+    if (std::optional<Row> row = store_.Find(record.id)) {
+      for (FieldId f = 0; f < schema.size(); ++f) {
+        if (!watch_.Watches(f) && options_.incremental_index) continue;
+        touched.Before(*row, f, [&] { return store_.GetValue(*row, f); });
+      }
+      touched.Touch(*row);
+      store_.Upsert(record);
+    } else {
+      touched.Created(store_.Upsert(record));
+    }
   }
   store_.Maintain();
   ChangeCollector changes(now_);
-  RefreshRow(row, ChangeCause::kFilter, changes);
+  RecheckTouched(touched, changes);
   return Finish(changes);
 }
 
-absl::StatusOr<MutationResult> EngineCore::DeleteLead(LeadId id) {
-  ASSIGN_OR_RETURN(Row row, GetRow(id));
+absl::StatusOr<MutationResult> EngineCore::PatchLeads(
+    std::span<const LeadPatch> patches) {
+  std::vector<ResolvedPatch> resolved;
+  resolved.reserve(patches.size());
+  absl::flat_hash_map<Row, TagList> pending_tags;
+  for (size_t i = 0; i < patches.size(); ++i) {
+    absl::StatusOr<ResolvedPatch> r = Resolve(patches[i], pending_tags);
+    if (!r.ok()) {
+      if (patches.size() == 1) return r.status();
+      return AtIndex("patches", i, r.status());
+    }
+    resolved.push_back(*std::move(r));
+  }
+  TouchedRows touched;
+  for (const ResolvedPatch& patch : resolved) Apply(patch, touched);
+  store_.Maintain();
+  ChangeCollector changes(now_);
+  RecheckTouched(touched, changes);
+  return Finish(changes);
+}
+
+absl::StatusOr<MutationResult> EngineCore::DeleteLeads(
+    std::span<const LeadId> ids) {
+  std::vector<Row> rows;
+  rows.reserve(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    absl::StatusOr<Row> row = GetRow(ids[i]);
+    if (!row.ok()) {
+      if (ids.size() == 1) return row.status();
+      return AtIndex("ids", i, row.status());
+    }
+    rows.push_back(*row);
+  }
+  Roaring gone(rows.size(), rows.data());
+  if (gone.cardinality() != rows.size()) {
+    return absl::InvalidArgumentError("ids: a lead is listed more than once");
+  }
   ChangeCollector changes(now_);
   for (const auto& [sid, s] : segments_.all()) {
-    if (s->members.contains(row)) {
-      changes.Add(sid, id, ChangeKind::kLeft, ChangeCause::kLeadDeleted);
-    }
-    s->matches.remove(row);
-    s->added.remove(row);
-    s->removed.remove(row);
-    s->members.remove(row);
+    ForEachRow(s->membership.Forget(gone), [&](Row row) {
+      changes.Add(sid, store_.lead_id(row), ChangeKind::kLeft,
+                  ChangeCause::kLeadDeleted);
+    });
   }
-  store_.Delete(row);
+  for (Row row : rows) store_.Delete(row);
   store_.Maintain();
   return Finish(changes);
 }
@@ -120,15 +220,18 @@ absl::StatusOr<Row> EngineCore::AddEvent(const Event& event) {
     return absl::ResourceExhaustedError(
         StrCat("too many event types (at most ", ActivityLog::kMaxTypes, ")"));
   }
-  log.Add(row, log.InternType(event.type), event.object,
-          event.ts.value_or(now_));
+  const size_t types = log.type_count();
+  const uint32_t type = log.InternType(event.type);
+  // A new type may be one a windowed condition waits for.
+  if (log.type_count() != types) EnableClockIndexes();
+  log.Add(row, type, event.object, event.ts.value_or(now_));
   return row;
 }
 
 absl::StatusOr<MutationResult> EngineCore::RecordEvent(const Event& event) {
   ASSIGN_OR_RETURN(Row row, AddEvent(event));
   ChangeCollector changes(now_);
-  RefreshRow(row, ChangeCause::kFilter, changes);
+  RecheckEvent(row, event.type, event.object, changes);
   return Finish(changes);
 }
 
@@ -167,8 +270,19 @@ LoadReport EngineCore::ApplyLines(
 void EngineCore::FinishLoad(const std::vector<Row>& touched,
                             LoadReport& report) {
   ChangeCollector changes(now_);
-  RefreshRows(touched, changes);
-  report.changes = changes.Finish();
+  // Point evaluation costs a walk over the segments per row; past a small
+  // share of the leads, evaluating each segment as a whole is cheaper.
+  if (touched.size() * 16 >= store_.lead_count()) {
+    RecheckEverything(ChangeCause::kFilter, changes);
+  } else {
+    Roaring unique(touched.size(), touched.data());
+    ForEachRow(unique, [&](Row row) {
+      if (store_.live().contains(row)) {
+        RecheckRow(row, segments_.topo_order(), ChangeCause::kFilter, changes);
+      }
+    });
+  }
+  report.changes = Finish(changes).changes;
 }
 
 absl::StatusOr<LoadReport> EngineCore::LoadLeads(std::string_view ndjson,
@@ -202,22 +316,6 @@ absl::StatusOr<LoadReport> EngineCore::LoadEvents(std::string_view ndjson,
       &touched);
   FinishLoad(touched, report);
   return report;
-}
-
-absl::StatusOr<MutationResult> EngineCore::AdvanceClock(Timestamp now) {
-  if (now < now_) {
-    return absl::FailedPreconditionError(StrCat(
-        "the clock cannot move backwards: now is ", now_, ", got ", now));
-  }
-  ChangeCollector changes(now);
-  if (now == now_) return Finish(changes);
-  now_ = now;
-  std::vector<SegmentId> roots;
-  for (SegmentId id : segments_.topo_order()) {
-    if (segments_.Find(id)->plan.reads_clock()) roots.push_back(id);
-  }
-  Refresh(roots, ChangeCause::kClock, changes);
-  return Finish(changes);
 }
 
 }  // namespace audience

@@ -1,21 +1,21 @@
 // Read-only questions about segments and leads.
-#include "absl/strings/str_cat.h"
 #include "engine/engine_core.h"
 #include "engine/sorted_leads.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace audience {
 
 absl::StatusOr<uint64_t> EngineCore::Count(SegmentId segment) const {
   ASSIGN_OR_RETURN(const SegmentState* s, GetState(segment));
-  return s->members.cardinality();
+  return s->members().cardinality();
 }
 
 absl::StatusOr<bool> EngineCore::Contains(SegmentId segment,
                                           LeadId lead) const {
   ASSIGN_OR_RETURN(const SegmentState* s, GetState(segment));
   std::optional<Row> row = store_.Find(lead);
-  return row && s->members.contains(*row);
+  return row && s->members().contains(*row);
 }
 
 absl::StatusOr<MembersPage> EngineCore::MembersOf(SegmentId segment,
@@ -25,7 +25,7 @@ absl::StatusOr<MembersPage> EngineCore::MembersOf(SegmentId segment,
   if (limit < 1) {
     return absl::InvalidArgumentError("limit must be at least 1");
   }
-  return SortedLeads(store_, s->members, after, limit);
+  return SortedLeads(store_, s->members(), after, limit);
 }
 
 absl::StatusOr<Explanation> EngineCore::Explain(LeadId lead,
@@ -34,11 +34,11 @@ absl::StatusOr<Explanation> EngineCore::Explain(LeadId lead,
   ASSIGN_OR_RETURN(Row row, GetRow(lead));
   const EvalContext ctx = Context();
   Explanation out;
-  out.member = s->members.contains(row);
-  out.matches = s->matches.contains(row);
-  if (s->added.contains(row)) {
+  out.member = s->members().contains(row);
+  out.matches = s->membership.matches().contains(row);
+  if (s->membership.added().contains(row)) {
     out.manual = Explanation::Manual::kAdded;
-  } else if (s->removed.contains(row)) {
+  } else if (s->membership.removed().contains(row)) {
     out.manual = Explanation::Manual::kRemoved;
   }
   const auto& predicates = s->plan.predicates();
@@ -60,10 +60,31 @@ MemoryStats EngineCore::Memory() const {
   stats.row_bytes = store_.RowMemoryBytes();
   stats.activity_bytes = store_.activity().MemoryBytes();
   for (const auto& [id, s] : segments_.all()) {
-    stats.segment_bytes += BitmapBytes(s->matches) + BitmapBytes(s->added) +
-                           BitmapBytes(s->removed) + BitmapBytes(s->members);
+    stats.segment_bytes += s->membership.MemoryBytes();
+    stats.history_bytes += s->history.MemoryBytes();
   }
+  stats.index_bytes = watch_.MemoryBytes() + store_.OrderBytes() +
+                      store_.activity().TimeIndexBytes();
   return stats;
+}
+
+absl::StatusOr<std::vector<HistoryBucket>> EngineCore::LeadsOverTime(
+    SegmentId segment, Timestamp from, Timestamp to, BucketWidth width) const {
+  constexpr int64_t kMaxBuckets = 10000;
+  ASSIGN_OR_RETURN(const SegmentState* s, GetState(segment));
+  if (from > to) {
+    return absl::InvalidArgumentError(
+        StrCat("from (", from, ") is after to (", to, ")"));
+  }
+  const int64_t seconds = width == BucketWidth::kDay ? kSecondsPerDay : 3600;
+  // Divide before subtracting so extreme times cannot overflow.
+  const int64_t buckets =
+      BucketStart(to, seconds) / seconds - BucketStart(from, seconds) / seconds;
+  if (buckets >= kMaxBuckets) {
+    return absl::InvalidArgumentError(
+        StrCat("the range spans more than ", kMaxBuckets, " buckets"));
+  }
+  return s->history.Series(from, to, seconds);
 }
 
 }  // namespace audience

@@ -66,8 +66,11 @@ absl::StatusOr<MutationResult> EngineCore::CreateSegment(
     const SegmentDefinition& def) {
   ASSIGN_OR_RETURN(auto state, Prepare(def, std::nullopt, false));
   SegmentState& s = segments_.Insert(std::move(state));
+  Register(s.id);
   ChangeCollector changes(now_);
-  Refresh({s.id}, ChangeCause::kSegmentEdited, changes);
+  DirtyRows dirty;
+  dirty[s.id].all = true;
+  RecheckRows(std::move(dirty), ChangeCause::kSegmentEdited, changes);
   return Finish(changes, s.id);
 }
 
@@ -75,9 +78,13 @@ absl::StatusOr<MutationResult> EngineCore::UpdateSegment(
     SegmentId id, const SegmentDefinition& def) {
   RETURN_IF_ERROR(GetState(id).status());
   ASSIGN_OR_RETURN(auto state, Prepare(def, id, false));
+  Unregister(id);
   segments_.Redefine(id, std::move(state));
+  Register(id);
   ChangeCollector changes(now_);
-  Refresh({id}, ChangeCause::kSegmentEdited, changes);
+  DirtyRows dirty;
+  dirty[id].all = true;
+  RecheckRows(std::move(dirty), ChangeCause::kSegmentEdited, changes);
   return Finish(changes);
 }
 
@@ -93,8 +100,9 @@ absl::StatusOr<MutationResult> EngineCore::DeleteSegment(SegmentId id) {
                absl::StrJoin(users, ", ")));
   }
   ChangeCollector changes(now_);
-  changes.AddDiff(id, s->members, Roaring(), ChangeCause::kSegmentEdited,
+  changes.AddDiff(id, s->members(), Roaring(), ChangeCause::kSegmentEdited,
                   store_);
+  Unregister(id);
   segments_.Erase(id);
   return Finish(changes);
 }
@@ -106,7 +114,7 @@ absl::StatusOr<SegmentId> EngineCore::FindSegment(std::string_view name) const {
 Segment EngineCore::Describe(const SegmentState& s) const {
   Segment out;
   out.id = s.id;
-  out.member_count = s.members.cardinality();
+  out.member_count = s.members().cardinality();
   SegmentDefinition& d = out.definition;
   d.name = s.name;
   if (s.category) d.category = categories_.name(*s.category);

@@ -48,14 +48,10 @@ void SegmentCatalog::Erase(SegmentId id) {
   RebuildOrder();
 }
 
-std::vector<SegmentId> SegmentCatalog::ReferencedBy(SegmentId id) const {
-  std::vector<SegmentId> out;
-  for (const auto& [sid, s] : segments_) {
-    if (std::find(s->refs.begin(), s->refs.end(), id) != s->refs.end()) {
-      out.push_back(sid);
-    }
-  }
-  return out;
+const std::vector<SegmentId>& SegmentCatalog::ReferencedBy(SegmentId id) const {
+  static const std::vector<SegmentId> kNone;
+  auto it = dependents_.find(id);
+  return it == dependents_.end() ? kNone : it->second;
 }
 
 bool SegmentCatalog::DependsOn(SegmentId from, SegmentId target) const {
@@ -79,12 +75,15 @@ void SegmentCatalog::RebuildOrder() {
   // Kahn's algorithm, smallest id first among the ready ones, so the order
   // is deterministic.
   absl::flat_hash_map<SegmentId, int> pending;
-  absl::flat_hash_map<SegmentId, std::vector<SegmentId>> dependents;
+  dependents_.clear();
   for (const auto& [id, s] : segments_) {
     int n = 0;
     for (const auto& ref : s->refs) {
-      if (ref && segments_.count(*ref)) {
-        dependents[*ref].push_back(id);
+      if (!ref || !segments_.count(*ref)) continue;
+      // A segment naming another twice depends on it once.
+      std::vector<SegmentId>& users = dependents_[*ref];
+      if (users.empty() || users.back() != id) {
+        users.push_back(id);
         ++n;
       }
     }
@@ -96,12 +95,14 @@ void SegmentCatalog::RebuildOrder() {
   }
   std::make_heap(ready.begin(), ready.end(), std::greater<>());
   topo_order_.clear();
+  position_.clear();
   while (!ready.empty()) {
     std::pop_heap(ready.begin(), ready.end(), std::greater<>());
     SegmentId id = ready.back();
     ready.pop_back();
     topo_order_.push_back(id);
-    for (SegmentId d : dependents[id]) {
+    position_[id] = static_cast<uint32_t>(topo_order_.size() - 1);
+    for (SegmentId d : ReferencedBy(id)) {
       if (--pending[d] == 0) {
         ready.push_back(d);
         std::push_heap(ready.begin(), ready.end(), std::greater<>());

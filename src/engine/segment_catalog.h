@@ -9,16 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "audience/filter.h"
 #include "audience/segment.h"
 #include "engine/name_index.h"
+#include "engine/segment_history.h"
+#include "engine/segment_members.h"
 #include "filter/plan.h"
 #include "util/bitmap.h"
 
 namespace audience {
 
-// Invariants: members == (matches | added) - removed; added and removed are
-// disjoint; all four hold live rows only.
 struct SegmentState {
   SegmentId id = 0;
   std::string name;
@@ -31,21 +32,9 @@ struct SegmentState {
   std::vector<std::optional<SegmentId>> refs;
   Plan plan;
 
-  Roaring matches;  // what the filters say
-  Roaring added;    // manual adds
-  Roaring removed;  // manual removes
-  Roaring members;
-
-  // Recomputes members from matches and the overrides.
-  void RecomputeMembers() {
-    members = matches;
-    members |= added;
-    members -= removed;
-  }
-  // What the row's membership is once its match is `matches_row`.
-  bool MemberGiven(Row row, bool matches_row) const {
-    return (matches_row || added.contains(row)) && !removed.contains(row);
-  }
+  SegmentMembers membership;
+  SegmentHistory history;
+  const Roaring& members() const { return membership.members(); }
 };
 
 // Invariants: topo_order_ lists every segment after the segments it
@@ -65,7 +54,9 @@ class SegmentCatalog {
   void Erase(SegmentId id);
 
   // Segments whose filters reference `id`, by id.
-  std::vector<SegmentId> ReferencedBy(SegmentId id) const;
+  const std::vector<SegmentId>& ReferencedBy(SegmentId id) const;
+  // The segment's index in topo_order().
+  uint32_t position(SegmentId id) const { return position_.at(id); }
   // True when `from` reads `target`, directly or through other segments.
   bool DependsOn(SegmentId from, SegmentId target) const;
 
@@ -83,6 +74,8 @@ class SegmentCatalog {
   std::map<SegmentId, std::unique_ptr<SegmentState>> segments_;
   NameIndex<SegmentId> names_{"segment"};
   std::vector<SegmentId> topo_order_;
+  absl::flat_hash_map<SegmentId, uint32_t> position_;
+  absl::flat_hash_map<SegmentId, std::vector<SegmentId>> dependents_;
   SegmentId next_id_ = 1;
 };
 

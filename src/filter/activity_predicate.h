@@ -26,8 +26,13 @@ class ActivityPredicate final : public Predicate {
     return simple() ? CostClass::kIndex : CostClass::kProbe;
   }
   uint64_t Estimate(const EvalContext& ctx) const override;
+  bool HoldsWhenEmpty() const override { return negate_; }
   PredicateReads reads() const override {
-    return {.activity_type = type_, .clock = within_days_.has_value()};
+    return {.watch = PredicateReads::Watch::kActivity,
+            .activity_type = type_,
+            .object = object_,
+            .window_days = within_days_,
+            .clock = within_days_.has_value()};
   }
 
  private:

@@ -23,6 +23,7 @@ class BoolPredicate final : public Predicate {
   uint64_t Estimate(const EvalContext& ctx) const override {
     return ctx.store.bool_column(field_).rows_with(value_).cardinality();
   }
+  bool HoldsWhenEmpty() const override { return false; }
   PredicateReads reads() const override { return {.field = field_}; }
 
  private:

@@ -25,7 +25,10 @@ class EmptinessPredicate final : public Predicate {
     uint64_t present = ctx.store.column(field_).present().cardinality();
     return want_empty_ ? ctx.store.live().cardinality() - present : present;
   }
-  PredicateReads reads() const override { return {.field = field_}; }
+  bool HoldsWhenEmpty() const override { return want_empty_; }
+  PredicateReads reads() const override {
+    return {.watch = PredicateReads::Watch::kPresence, .field = field_};
+  }
 
  private:
   FieldId field_;

@@ -38,6 +38,21 @@ std::unique_ptr<NumericPredicate> NumericPredicate::OlderThan(FieldId field,
       field, false, KeyRange{}, Relative::kOlderThan, seconds, false));
 }
 
+PredicateReads NumericPredicate::reads() const {
+  PredicateReads r;
+  r.field = field_;
+  if (relative_ == Relative::kNone) {
+    r.watch = PredicateReads::Watch::kRange;
+    r.range = range_;
+  } else {
+    r.watch = PredicateReads::Watch::kRelativeTime;
+    r.within_last = relative_ == Relative::kWithinLast;
+    r.seconds = seconds_;
+    r.clock = true;
+  }
+  return r;
+}
+
 KeyRange NumericPredicate::RangeAt(Timestamp now) const {
   switch (relative_) {
     case Relative::kNone:

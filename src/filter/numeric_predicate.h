@@ -10,12 +10,6 @@
 
 namespace audience {
 
-// An inclusive range of order keys (see OrderKey); lo > hi is empty.
-struct KeyRange {
-  uint64_t lo = 1;
-  uint64_t hi = 0;
-};
-
 class NumericPredicate final : public Predicate {
  public:
   // A fixed key range; negate (neq) matches every row outside it, empty
@@ -33,9 +27,8 @@ class NumericPredicate final : public Predicate {
   bool Matches(const EvalContext& ctx, Row row) const override;
   Value Observe(const EvalContext& ctx, Row row) const override;
   CostClass cost() const override { return CostClass::kScan; }
-  PredicateReads reads() const override {
-    return {.field = field_, .clock = relative_ != Relative::kNone};
-  }
+  bool HoldsWhenEmpty() const override { return negate_; }
+  PredicateReads reads() const override;
 
   // The key range in force at `now`.
   KeyRange RangeAt(Timestamp now) const;

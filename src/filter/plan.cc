@@ -35,8 +35,11 @@ std::vector<size_t> Plan::Order(const EvalContext& ctx) const {
 }
 
 Roaring Plan::Evaluate(const EvalContext& ctx) const {
+  return EvaluateWithin(ctx, ctx.store.live());
+}
+
+Roaring Plan::EvaluateWithin(const EvalContext& ctx, Roaring rows) const {
   if (predicates_.empty()) return Roaring();
-  Roaring rows = ctx.store.live();
   for (size_t i : Order(ctx)) {
     if (rows.isEmpty()) break;
     predicates_[i]->Filter(ctx, rows);

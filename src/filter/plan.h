@@ -20,6 +20,9 @@ class Plan {
   // The rows matching every predicate; none for an empty plan (a segment
   // without filters is a manual list).
   Roaring Evaluate(const EvalContext& ctx) const;
+  // The rows of `candidates` matching every predicate.
+  // REQUIRES: candidates is a subset of the live rows.
+  Roaring EvaluateWithin(const EvalContext& ctx, Roaring candidates) const;
   // Point evaluation of one live row.
   bool Matches(const EvalContext& ctx, Row row) const;
 

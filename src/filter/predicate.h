@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "audience/lead.h"
 #include "audience/types.h"
@@ -32,10 +33,35 @@ struct EvalContext {
 // probes (string matching, counted or windowed activity).
 enum class CostClass : uint8_t { kIndex = 0, kScan = 1, kProbe = 2 };
 
-// What a predicate reads, so a change can find the segments it may affect.
+// An inclusive range of order keys (see OrderKey); lo > hi is empty.
+struct KeyRange {
+  uint64_t lo = 1;
+  uint64_t hi = 0;
+};
+
+// What a predicate reads and which changes can flip its answer, so a change
+// finds the segments it may affect (engine/watch_index.h).
 struct PredicateReads {
+  enum class Watch : uint8_t {
+    kAnyChange,     // any change of the field's value
+    kPresence,      // the field becoming empty or not
+    kRange,         // the value crossing `range`'s bounds
+    kTerms,         // one of `terms` (folded) appearing or going
+    kRelativeTime,  // the value, or the clock moving past a window edge
+    kActivity,      // events of `activity_type` (on `object`)
+    kSegment,       // membership of `segment`
+  };
+  Watch watch = Watch::kAnyChange;
   std::optional<FieldId> field = std::nullopt;
+  KeyRange range = {};
+  std::vector<std::string> terms = {};
+  // kRelativeTime: within_last (else older_than) `seconds`.
+  bool within_last = false;
+  int64_t seconds = 0;
+  // kActivity
   std::optional<std::string> activity_type = std::nullopt;
+  std::optional<int64_t> object = std::nullopt;
+  std::optional<int64_t> window_days = std::nullopt;
   std::optional<SegmentId> segment = std::nullopt;
   bool clock = false;  // the answer moves with the engine's clock
 };
@@ -59,6 +85,9 @@ class Predicate {
     return std::numeric_limits<uint64_t>::max();
   }
   virtual PredicateReads reads() const = 0;
+  // Whether the condition holds for a lead with nothing in what it reads:
+  // no value, no events, no membership (the negative operators do).
+  virtual bool HoldsWhenEmpty() const = 0;
 };
 
 // Keeps the rows in `positive` (negate = false) or the others.

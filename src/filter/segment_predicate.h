@@ -29,7 +29,10 @@ class SegmentPredicate final : public Predicate {
     uint64_t live = ctx.store.live().cardinality();
     return negate_ ? live - std::min(members, live) : members;
   }
-  PredicateReads reads() const override { return {.segment = segment_}; }
+  bool HoldsWhenEmpty() const override { return negate_; }
+  PredicateReads reads() const override {
+    return {.watch = PredicateReads::Watch::kSegment, .segment = segment_};
+  }
 
  private:
   SegmentId segment_;

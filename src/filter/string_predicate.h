@@ -26,6 +26,7 @@ class StringPredicate final : public Predicate {
     return ctx.store.GetValue(row, field_);
   }
   CostClass cost() const override { return CostClass::kProbe; }
+  bool HoldsWhenEmpty() const override { return negate_; }
   PredicateReads reads() const override { return {.field = field_}; }
 
  private:

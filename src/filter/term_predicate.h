@@ -25,7 +25,12 @@ class TermPredicate final : public Predicate {
   Value Observe(const EvalContext& ctx, Row row) const override;
   CostClass cost() const override { return CostClass::kIndex; }
   uint64_t Estimate(const EvalContext& ctx) const override;
-  PredicateReads reads() const override { return {.field = field_}; }
+  bool HoldsWhenEmpty() const override { return negate_; }
+  PredicateReads reads() const override {
+    return {.watch = PredicateReads::Watch::kTerms,
+            .field = field_,
+            .terms = folded_};
+  }
 
  private:
   const TermDictionary& dictionary(const EvalContext& ctx) const;

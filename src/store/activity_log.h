@@ -5,6 +5,7 @@
 #define AUDIENCE_STORE_ACTIVITY_LOG_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "audience/types.h"
 #include "util/bitmap.h"
@@ -53,8 +55,29 @@ class ActivityLog {
   // The row's events of one type, in ts order.
   std::span<const EventRecord> EventsOf(Row row, uint32_t type) const;
 
+  // Keeps the events of `type` ordered by time from now on, for clock
+  // advances that ask which events left or entered a window.
+  void EnableTimeIndex(uint32_t type);
+  bool time_indexed(uint32_t type) const {
+    return type < by_time_.size() && by_time_[type] != nullptr;
+  }
+  // Calls fn(row) for each event of `type` with lo <= ts <= hi (a row once
+  // per event). REQUIRES: time_indexed(type).
+  template <typename Fn>
+  void ForEachEventInRange(uint32_t type, Timestamp lo, Timestamp hi,
+                           Fn&& fn) const {
+    if (lo > hi) return;
+    const auto& index = *by_time_[type];
+    for (auto it = index.lower_bound({lo, 0});
+         it != index.end() && it->first <= hi; ++it) {
+      fn(it->second);
+    }
+  }
+
   uint64_t event_count() const { return event_count_; }
+  // Without the time indexes, which TimeIndexBytes() reports.
   size_t MemoryBytes() const;
+  size_t TimeIndexBytes() const;
 
  private:
   std::vector<std::string> type_names_;
@@ -62,6 +85,8 @@ class ActivityLog {
   std::vector<std::vector<EventRecord>> events_;
   std::vector<Roaring> rows_by_type_;
   absl::flat_hash_map<std::pair<uint32_t, int64_t>, Roaring> rows_by_object_;
+  std::vector<std::unique_ptr<absl::btree_multiset<std::pair<Timestamp, Row>>>>
+      by_time_;
   uint64_t event_count_ = 0;
   Roaring empty_;
 };

@@ -38,7 +38,7 @@ class Column {
   // to bitmaps one at a time. Reads of those rows' bitmaps are undefined
   // in between.
   void DeferIndexFrom(Row first) { deferred_from_ = first; }
-  virtual void FinishDeferred(Row end) { deferred_from_ = kNotDeferred; }
+  virtual void FinishDeferred(Row /*end*/) { deferred_from_ = kNotDeferred; }
 
  protected:
   static constexpr Row kNotDeferred = ~Row{0};

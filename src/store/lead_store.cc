@@ -172,6 +172,21 @@ const NumericColumn<double>& LeadStore::double_column(FieldId field) const {
   return static_cast<const NumericColumn<double>&>(*columns_[field]);
 }
 
+void LeadStore::EnableValueOrder(FieldId field) {
+  static_cast<NumericColumn<int64_t>&>(*columns_[field]).EnableOrder();
+}
+
+size_t LeadStore::OrderBytes() const {
+  size_t bytes = 0;
+  for (FieldId f = 0; f < schema_.size(); ++f) {
+    FieldType type = schema_.field(f).type;
+    if (type == FieldType::kInt64 || type == FieldType::kTimestamp) {
+      bytes += int_column(f).OrderBytes();
+    }
+  }
+  return bytes;
+}
+
 void LeadStore::Maintain() {
   for (auto& column : columns_) column->Maintain();
   if (live_changes_ >= kLiveOptimizeEvery) {

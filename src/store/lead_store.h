@@ -72,6 +72,12 @@ class LeadStore {
   const NumericColumn<int64_t>& int_column(FieldId field) const;
   const NumericColumn<double>& double_column(FieldId field) const;
 
+  // Keeps an int64 / timestamp field's rows ordered by value from now on
+  // (see NumericColumn::EnableOrder).
+  void EnableValueOrder(FieldId field);
+  // Bytes of the value orders enabled so far.
+  size_t OrderBytes() const;
+
   ActivityLog& activity() { return activity_; }
   const ActivityLog& activity() const { return activity_; }
 

@@ -31,6 +31,11 @@ void NumericColumn<T>::Set(Row row, const FieldInput& value) {
   if constexpr (std::is_same_v<T, double>) {
     if (v == 0) v = 0;  // folds -0.0 into 0.0
   }
+  if (order_ != nullptr) {
+    if (codes_.code(row) != BucketCodes::kEmpty)
+      order_->erase({values_[row], row});
+    order_->insert({v, row});
+  }
   values_[row] = v;
   codes_.Set(row, OrderKey(v));
   if (!Deferred(row)) present_.add(row);
@@ -39,9 +44,22 @@ void NumericColumn<T>::Set(Row row, const FieldInput& value) {
 template <typename T>
 void NumericColumn<T>::Clear(Row row) {
   if (row >= values_.size()) return;
+  if (order_ != nullptr && codes_.code(row) != BucketCodes::kEmpty) {
+    order_->erase({values_[row], row});
+  }
   values_[row] = T{};
   codes_.Clear(row);
   if (!Deferred(row)) present_.remove(row);
+}
+
+template <typename T>
+void NumericColumn<T>::EnableOrder() {
+  if (order_ != nullptr) return;
+  order_ = std::make_unique<absl::btree_set<std::pair<T, Row>>>();
+  for (Row row = 0; row < values_.size(); ++row) {
+    if (codes_.code(row) != BucketCodes::kEmpty)
+      order_->insert({values_[row], row});
+  }
 }
 
 template <typename T>
@@ -69,7 +87,9 @@ void NumericColumn<T>::Maintain() {
 
 template <typename T>
 size_t NumericColumn<T>::MemoryBytes() const {
-  return values_.capacity() * sizeof(T) + codes_.MemoryBytes() +
+  // A btree node entry, amortised.
+  const size_t order = order_ == nullptr ? 0 : order_->size() * 24;
+  return values_.capacity() * sizeof(T) + codes_.MemoryBytes() + order +
          BitmapBytes(present_);
 }
 

@@ -6,9 +6,12 @@
 
 #include <bit>
 #include <cstdint>
+#include <memory>
 #include <span>
+#include <utility>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "store/bucket_codes.h"
 #include "store/column.h"
 
@@ -43,6 +46,25 @@ class NumericColumn final : public Column {
   std::span<const T> values() const { return values_; }
   uint64_t KeyAt(Row row) const { return OrderKey(values_[row]); }
 
+  // Keeps the rows ordered by value from now on (built once, then kept up
+  // to date), for questions like "which rows' timestamps lie in this
+  // window", which a clock advance asks. Cost: ~40 bytes per row.
+  void EnableOrder();
+  bool ordered() const { return order_ != nullptr; }
+  size_t OrderBytes() const {
+    return order_ == nullptr ? 0 : order_->size() * (sizeof(T) + 8) * 3 / 2;
+  }
+  // Calls fn(row) for each row whose value lies in [lo, hi].
+  // REQUIRES: ordered().
+  template <typename Fn>
+  void ForEachInRange(T lo, T hi, Fn&& fn) const {
+    if (lo > hi) return;
+    for (auto it = order_->lower_bound({lo, 0});
+         it != order_->end() && it->first <= hi; ++it) {
+      fn(it->second);
+    }
+  }
+
   // The rows of `rows` whose value's key lies in [lo, hi]. Cost: a probe per
   // row when `rows` is sparse, else a code scan of the 64K-row chunks that
   // `rows` touches plus exact checks of the edge buckets.
@@ -52,6 +74,7 @@ class NumericColumn final : public Column {
   std::vector<T> values_;
   Roaring present_;
   BucketCodes codes_;
+  std::unique_ptr<absl::btree_set<std::pair<T, Row>>> order_;
 };
 
 extern template class NumericColumn<int64_t>;

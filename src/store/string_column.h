@@ -1,7 +1,7 @@
 // Free text: every row's bytes in an arena of 1 MiB blocks (appends never
-// move old bytes), addressed by a packed (offset, length) slot per row, plus an "affix" word per row holding the
-// first and last four bytes, case-folded, so prefix and suffix conditions
-// mostly decide without touching the arena.
+// move old bytes), addressed by a packed (offset, length) slot per row, plus an
+// "affix" word per row holding the first and last four bytes, case-folded, so
+// prefix and suffix conditions mostly decide without touching the arena.
 #ifndef AUDIENCE_STORE_STRING_COLUMN_H_
 #define AUDIENCE_STORE_STRING_COLUMN_H_
 

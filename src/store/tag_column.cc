@@ -68,7 +68,8 @@ void TagColumn::FinishDeferred(Row end) {
   std::vector<uint32_t> present;
   for (Row row = first; row < end; ++row) {
     if (count_[row] == 0) continue;
-    for (uint32_t id : SpellingsAt(row)) groups.Add(dictionary_.term_of(id), row);
+    for (uint32_t id : SpellingsAt(row))
+      groups.Add(dictionary_.term_of(id), row);
     present.push_back(row);
   }
   groups.AddTo(&postings_);

@@ -209,10 +209,23 @@ std::set<LeadId> ReferenceModel::Evaluate(const SegmentDefinition& def) const {
 }
 
 std::set<LeadId> ReferenceModel::Members(const std::string& segment) const {
-  for (const auto& [name, def] : segments) {
-    if (Fold(name) == Fold(segment)) return Evaluate(def);
+  // Each segment is evaluated once per top-level question: re-evaluating a
+  // referenced segment for every lead would be exponential in chain depth.
+  std::map<std::string, std::set<LeadId>> memo;
+  const bool top = memo_ == nullptr;
+  if (top) memo_ = &memo;
+  std::set<LeadId> out;
+  auto cached = memo_->find(Fold(segment));
+  if (cached != memo_->end()) {
+    out = cached->second;
+  } else {
+    for (const auto& [name, def] : segments) {
+      if (Fold(name) == Fold(segment)) out = Evaluate(def);
+    }
+    (*memo_)[Fold(segment)] = out;
   }
-  return {};
+  if (top) memo_ = nullptr;
+  return out;
 }
 
 bool ReferenceModel::DependsOn(const std::string& from,

@@ -55,6 +55,8 @@ class ReferenceModel {
 
  private:
   std::map<std::string, FieldType> schema_;
+  // Members of segments already evaluated during the current Members call.
+  mutable std::map<std::string, std::set<LeadId>>* memo_ = nullptr;
 };
 
 }  // namespace audience::testing

@@ -61,8 +61,10 @@ class SeededRandom {
   std::mt19937_64 engine_;
 };
 
-inline std::unique_ptr<Engine> OpenEngine(Timestamp now = 0) {
-  auto engine = Engine::Open(EngineOptions{.now = now});
+inline std::unique_ptr<Engine> OpenEngine(Timestamp now = 0,
+                                          bool incremental = true) {
+  auto engine =
+      Engine::Open(EngineOptions{.now = now, .incremental_index = incremental});
   REQUIRE(engine.ok());
   return std::move(*engine);
 }

@@ -1,0 +1,243 @@
+// Incremental membership: which segments and rows a change can affect, and
+// re-checking exactly those, dependencies first.
+#include <algorithm>
+#include <functional>
+#include <limits>
+
+#include "engine/engine_core.h"
+
+namespace audience {
+
+namespace {
+
+// Re-checking up to this many rows of a segment probes them one by one;
+// beyond, the plan narrows the rows as a set.
+constexpr uint64_t kPointCheckLimit = 64;
+
+using Queue = std::vector<std::pair<uint32_t, SegmentId>>;  // min-heap
+
+void Push(Queue& queue, uint32_t position, SegmentId id) {
+  queue.emplace_back(position, id);
+  std::push_heap(queue.begin(), queue.end(), std::greater<>());
+}
+
+// Pops the next segment in dependency order, skipping repeats.
+bool Pop(Queue& queue, SegmentId& id) {
+  while (!queue.empty()) {
+    std::pop_heap(queue.begin(), queue.end(), std::greater<>());
+    const SegmentId next = queue.back().second;
+    queue.pop_back();
+    // A segment queued twice sits next to itself in the heap order.
+    while (!queue.empty() && queue.front().second == next) {
+      std::pop_heap(queue.begin(), queue.end(), std::greater<>());
+      queue.pop_back();
+    }
+    id = next;
+    return true;
+  }
+  return false;
+}
+
+Timestamp SaturatingAdd(Timestamp a, int64_t b) {
+  Timestamp out;
+  if (__builtin_add_overflow(a, b, &out)) {
+    return b > 0 ? std::numeric_limits<Timestamp>::max()
+                 : std::numeric_limits<Timestamp>::min();
+  }
+  return out;
+}
+
+}  // namespace
+
+void EngineCore::RecheckRow(Row row, const std::vector<SegmentId>& segments,
+                            ChangeCause cause, ChangeCollector& changes) {
+  if (segments.empty()) return;
+  const EvalContext ctx = Context();
+  const LeadId lead = store_.lead_id(row);
+  Queue queue;
+  queue.reserve(segments.size());
+  for (SegmentId id : segments) Push(queue, segments_.position(id), id);
+  SegmentId id;
+  while (Pop(queue, id)) {
+    SegmentState& s = *segments_.Find(id);
+    if (!s.membership.SetMatch(row, s.plan.Matches(ctx, row))) continue;
+    const bool member = s.membership.IsMember(row);
+    changes.Add(id, lead, member ? ChangeKind::kEntered : ChangeKind::kLeft,
+                cause);
+    for (SegmentId user : segments_.ReferencedBy(id)) {
+      Push(queue, segments_.position(user), user);
+    }
+  }
+}
+
+void EngineCore::RecheckRows(DirtyRows dirty, ChangeCause cause,
+                             ChangeCollector& changes) {
+  const EvalContext ctx = Context();
+  Queue queue;
+  for (const auto& [id, recheck] : dirty) {
+    Push(queue, segments_.position(id), id);
+  }
+  SegmentId id;
+  while (Pop(queue, id)) {
+    SegmentState& s = *segments_.Find(id);
+    Roaring flipped;
+    {
+      Recheck& r = dirty[id];
+      if (r.all) {
+        flipped =
+            s.membership.ReplaceMatches(store_.live(), s.plan.Evaluate(ctx));
+      } else {
+        r.rows &= store_.live();
+        if (r.rows.cardinality() <= kPointCheckLimit) {
+          ForEachRow(r.rows, [&](Row row) {
+            if (s.membership.SetMatch(row, s.plan.Matches(ctx, row))) {
+              flipped.add(row);
+            }
+          });
+        } else {
+          Roaring fresh = s.plan.EvaluateWithin(ctx, r.rows);
+          flipped = s.membership.ReplaceMatches(r.rows, std::move(fresh));
+        }
+      }
+    }
+    if (flipped.isEmpty()) continue;
+    ForEachRow(flipped, [&](Row row) {
+      changes.Add(
+          id, store_.lead_id(row),
+          s.membership.IsMember(row) ? ChangeKind::kEntered : ChangeKind::kLeft,
+          cause);
+    });
+    for (SegmentId user : segments_.ReferencedBy(id)) {
+      Recheck& r = dirty[user];
+      if (!r.all) r.rows |= flipped;
+      Push(queue, segments_.position(user), user);
+    }
+  }
+}
+
+void EngineCore::RecheckEverything(ChangeCause cause,
+                                   ChangeCollector& changes) {
+  DirtyRows dirty;
+  for (SegmentId id : segments_.topo_order()) dirty[id].all = true;
+  RecheckRows(std::move(dirty), cause, changes);
+}
+
+void EngineCore::RecheckTouched(const TouchedRows& touched,
+                                ChangeCollector& changes) {
+  const Schema& schema = store_.schema();
+  std::vector<SegmentId> segments;
+  SegmentSet dirty;
+  for (const TouchedRows::Entry& e : touched.entries()) {
+    if (!store_.live().contains(e.row)) continue;
+    if (!options_.incremental_index) {
+      RecheckRow(e.row, segments_.topo_order(), ChangeCause::kFilter, changes);
+      continue;
+    }
+    dirty.clear();
+    if (e.created) {
+      dirty = watch_.empty_matchers();
+      const Value empty;
+      for (FieldId f = 0; f < schema.size(); ++f) {
+        if (!watch_.Watches(f)) continue;
+        Value after = store_.GetValue(e.row, f);
+        if (IsEmptyValue(after)) continue;
+        watch_.FieldChanged(f, schema.field(f).type, empty, after, &dirty);
+      }
+    } else {
+      for (const auto& [f, before] : e.before) {
+        watch_.FieldChanged(f, schema.field(f).type, before,
+                            store_.GetValue(e.row, f), &dirty);
+      }
+    }
+    segments.assign(dirty.begin(), dirty.end());
+    RecheckRow(e.row, segments, ChangeCause::kFilter, changes);
+  }
+}
+
+void EngineCore::RecheckEvent(Row row, std::string_view type,
+                              std::optional<int64_t> object,
+                              ChangeCollector& changes) {
+  if (!options_.incremental_index) {
+    RecheckRow(row, segments_.topo_order(), ChangeCause::kFilter, changes);
+    return;
+  }
+  SegmentSet dirty;
+  watch_.EventRecorded(type, object, &dirty);
+  RecheckRow(row, std::vector<SegmentId>(dirty.begin(), dirty.end()),
+             ChangeCause::kFilter, changes);
+}
+
+void EngineCore::Register(SegmentId id) {
+  watch_.Add(id, segments_.Find(id)->plan);
+  EnableClockIndexes();
+}
+
+void EngineCore::Unregister(SegmentId id) {
+  watch_.Remove(id, segments_.Find(id)->plan);
+}
+
+void EngineCore::EnableClockIndexes() {
+  ActivityLog& log = store_.activity();
+  for (const auto& [key, segments] : watch_.clock_watches()) {
+    if (!key.activity) {
+      store_.EnableValueOrder(key.field);
+    } else if (std::optional<uint32_t> type = log.FindType(key.type)) {
+      log.EnableTimeIndex(*type);
+    }
+  }
+}
+
+Roaring EngineCore::ClockCrossings(const ClockWatchKey& key, Timestamp from,
+                                   Timestamp to) const {
+  // A value ts is inside a within_last window [now - d, now] at one clock
+  // and not the other only if ts lies in [from - d, to - d) (it aged out)
+  // or in (from, to] (it stopped being in the future); older_than d is
+  // ts < now - d, whose answer moves only over [from - d, to - d).
+  std::vector<Row> rows;
+  const Timestamp aged_lo = SaturatingAdd(from, -key.seconds);
+  const Timestamp aged_hi = SaturatingAdd(SaturatingAdd(to, -key.seconds), -1);
+  auto collect = [&](Timestamp lo, Timestamp hi) {
+    if (key.activity) {
+      const ActivityLog& log = store_.activity();
+      std::optional<uint32_t> type = log.FindType(key.type);
+      if (!type) return;
+      log.ForEachEventInRange(*type, lo, hi,
+                              [&](Row row) { rows.push_back(row); });
+    } else {
+      store_.int_column(key.field).ForEachInRange(
+          lo, hi, [&](Row row) { rows.push_back(row); });
+    }
+  };
+  collect(aged_lo, aged_hi);
+  if (key.within_last && from < to) collect(from + 1, to);
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  return Roaring(rows.size(), rows.data());
+}
+
+absl::StatusOr<MutationResult> EngineCore::AdvanceClock(Timestamp now) {
+  if (now < now_) {
+    return absl::FailedPreconditionError(StrCat(
+        "the clock cannot move backwards: now is ", now_, ", got ", now));
+  }
+  ChangeCollector changes(now);
+  if (now == now_) return Finish(changes);
+  const Timestamp before = now_;
+  now_ = now;
+  DirtyRows dirty;
+  if (!options_.incremental_index) {
+    for (SegmentId id : segments_.topo_order()) {
+      if (segments_.Find(id)->plan.reads_clock()) dirty[id].all = true;
+    }
+  } else {
+    for (const auto& [key, segments] : watch_.clock_watches()) {
+      Roaring rows = ClockCrossings(key, before, now);
+      if (rows.isEmpty()) continue;
+      for (SegmentId id : segments) dirty[id].rows |= rows;
+    }
+  }
+  RecheckRows(std::move(dirty), ChangeCause::kClock, changes);
+  return Finish(changes);
+}
+
+}  // namespace audience

@@ -1,0 +1,55 @@
+#include "engine/segment_history.h"
+
+#include <algorithm>
+
+namespace audience {
+
+namespace {
+constexpr int64_t kHour = 3600;
+}  // namespace
+
+Timestamp BucketStart(Timestamp t, int64_t width) {
+  Timestamp q = t / width;
+  if (t % width != 0 && t < 0) --q;
+  return q * width;
+}
+
+void SegmentHistory::Record(Timestamp time, uint64_t added, uint64_t removed) {
+  if (added == 0 && removed == 0) return;
+  const Timestamp start = BucketStart(time, kHour);
+  if (hours_.empty() || hours_.back().start < start) {
+    hours_.push_back(Hour{start, 0, 0});
+  }
+  hours_.back().added += added;
+  hours_.back().removed += removed;
+}
+
+std::vector<HistoryBucket> SegmentHistory::Series(Timestamp from, Timestamp to,
+                                                  int64_t width) const {
+  std::vector<HistoryBucket> out;
+  const Timestamp first = BucketStart(from, width);
+  const Timestamp last = BucketStart(to, width);
+  out.reserve(static_cast<size_t>((last - first) / width + 1));
+  // Members before the first bucket: everything recorded earlier.
+  int64_t total = 0;
+  auto it = hours_.begin();
+  for (; it != hours_.end() && it->start < first; ++it) {
+    total +=
+        static_cast<int64_t>(it->added) - static_cast<int64_t>(it->removed);
+  }
+  for (Timestamp start = first;; start += width) {
+    HistoryBucket b;
+    b.start = start;
+    for (; it != hours_.end() && it->start < start + width; ++it) {
+      b.added += it->added;
+      b.removed += it->removed;
+    }
+    total += static_cast<int64_t>(b.added) - static_cast<int64_t>(b.removed);
+    b.total = static_cast<uint64_t>(std::max<int64_t>(total, 0));
+    out.push_back(b);
+    if (start == last) break;
+  }
+  return out;
+}
+
+}  // namespace audience

@@ -1,0 +1,96 @@
+#include "engine/segment_members.h"
+
+namespace audience {
+
+void SegmentMembers::Materialize() {
+  if (!overridden()) {
+    members_ = Roaring();
+    return;
+  }
+  members_ = matches_;
+  members_ |= added_;
+  members_ -= removed_;
+}
+
+bool SegmentMembers::SetMatch(Row row, bool match) {
+  if (match == matches_.contains(row)) return false;
+  const bool was = IsMember(row);
+  match ? matches_.add(row) : matches_.remove(row);
+  if (!overridden()) return true;
+  const bool now = (match || added_.contains(row)) && !removed_.contains(row);
+  if (now != was) now ? members_.add(row) : members_.remove(row);
+  return now != was;
+}
+
+Roaring SegmentMembers::ReplaceMatches(const Roaring& scope, Roaring fresh) {
+  Roaring old_in_scope = members() & scope;
+  matches_ -= scope;
+  matches_ |= fresh;
+  if (overridden()) {
+    fresh |= added_ & scope;
+    fresh -= removed_;
+    members_ -= scope;
+    members_ |= fresh;
+  }
+  return old_in_scope ^ fresh;
+}
+
+bool SegmentMembers::AddManually(Row row) {
+  const bool was = IsMember(row);
+  const bool first = !overridden();
+  removed_.remove(row);
+  added_.add(row);
+  // The first override copies matches once; later ones touch one row.
+  if (first) {
+    Materialize();
+  } else {
+    members_.add(row);
+  }
+  return !was;
+}
+
+bool SegmentMembers::RemoveManually(Row row) {
+  const bool was = IsMember(row);
+  const bool first = !overridden();
+  added_.remove(row);
+  removed_.add(row);
+  if (first) {
+    Materialize();
+  } else {
+    members_.remove(row);
+  }
+  return was;
+}
+
+Roaring SegmentMembers::Forget(const Roaring& rows) {
+  Roaring gone;
+  // A few rows are probed one by one; bitmap operations pay off beyond.
+  if (rows.cardinality() <= 8) {
+    ForEachRow(rows, [&](Row row) {
+      if (IsMember(row)) gone.add(row);
+      matches_.remove(row);
+      if (overridden()) {
+        added_.remove(row);
+        removed_.remove(row);
+        members_.remove(row);
+      }
+    });
+  } else {
+    gone = members() & rows;
+    matches_ -= rows;
+    if (overridden()) {
+      added_ -= rows;
+      removed_ -= rows;
+      members_ -= rows;
+    }
+  }
+  if (!overridden()) members_ = Roaring();
+  return gone;
+}
+
+size_t SegmentMembers::MemoryBytes() const {
+  return BitmapBytes(matches_) + BitmapBytes(added_) + BitmapBytes(removed_) +
+         BitmapBytes(members_);
+}
+
+}  // namespace audience
