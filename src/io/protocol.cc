@@ -92,6 +92,10 @@ class Protocol::Impl {
         {"upsert_lead", &Impl::UpsertLead},
         {"patch_lead", &Impl::PatchLead},
         {"delete_lead", &Impl::DeleteLead},
+        {"upsert_leads", &Impl::UpsertLeads},
+        {"patch_leads", &Impl::PatchLeads},
+        {"delete_leads", &Impl::DeleteLeads},
+        {"leads_over_time", &Impl::LeadsOverTime},
         {"get_lead", &Impl::GetLead},
         {"event", &Impl::RecordEvent},
         {"advance_clock", &Impl::AdvanceClock},
@@ -259,6 +263,79 @@ class Protocol::Impl {
   absl::Status DeleteLead(object cmd, JsonWriter& out) {
     ASSIGN_OR_RETURN(LeadId id, RequireLeadId(cmd, "id"));
     return Mutation(engine_.DeleteLead(id), out);
+  }
+
+  // Each element of the array at `key` through `parse`, errors prefixed
+  // with "<key>[i]: ".
+  template <typename T, typename Parse>
+  absl::StatusOr<std::vector<T>> ListOf(object cmd, std::string_view key,
+                                        Parse parse) {
+    ASSIGN_OR_RETURN(element json, Require(cmd, key));
+    ASSIGN_OR_RETURN(simdjson::dom::array list, JsonArray(json, key));
+    std::vector<T> out;
+    for (element e : list) {
+      absl::StatusOr<T> item = parse(e);
+      if (!item.ok()) {
+        return absl::Status(
+            item.status().code(),
+            StrCat(key, "[", out.size(), "]: ", item.status().message()));
+      }
+      out.push_back(*std::move(item));
+    }
+    return out;
+  }
+
+  absl::Status UpsertLeads(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(std::vector<Lead> leads,
+                     ListOf<Lead>(cmd, "leads", LeadFromJson));
+    return Mutation(engine_.UpsertLeads(leads), out);
+  }
+
+  absl::Status PatchLeads(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(
+        std::vector<LeadPatch> patches,
+        ListOf<LeadPatch>(
+            cmd, "patches", [](element e) -> absl::StatusOr<LeadPatch> {
+              ASSIGN_OR_RETURN(object patch, JsonObject(e, "patch"));
+              return PatchFromJson(patch);
+            }));
+    return Mutation(engine_.PatchLeads(patches), out);
+  }
+
+  absl::Status DeleteLeads(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(std::vector<LeadId> ids,
+                     ListOf<LeadId>(cmd, "ids", [](element e) {
+                       return JsonUint64(e, "id");
+                     }));
+    return Mutation(engine_.DeleteLeads(ids), out);
+  }
+
+  absl::Status LeadsOverTime(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(SegmentId id, SegmentArg(cmd, "segment"));
+    ASSIGN_OR_RETURN(element from_json, Require(cmd, "from"));
+    ASSIGN_OR_RETURN(int64_t from, JsonInt64(from_json, "from"));
+    ASSIGN_OR_RETURN(element to_json, Require(cmd, "to"));
+    ASSIGN_OR_RETURN(int64_t to, JsonInt64(to_json, "to"));
+    BucketWidth width = BucketWidth::kDay;
+    if (std::optional<element> bucket = Member(cmd, "bucket")) {
+      ASSIGN_OR_RETURN(std::string name, JsonString(*bucket, "bucket"));
+      if (name == "hour") {
+        width = BucketWidth::kHour;
+      } else if (name != "day") {
+        return absl::InvalidArgumentError(
+            StrCat("bucket must be \"day\" or \"hour\", got ", Quote(name)));
+      }
+    }
+    ASSIGN_OR_RETURN(std::vector<HistoryBucket> buckets,
+                     engine_.LeadsOverTime(id, from, to, width));
+    out.Key("buckets").BeginArray();
+    for (const HistoryBucket& b : buckets) {
+      out.BeginObject().Key("start").Int(b.start);
+      out.Key("added").Uint(b.added).Key("removed").Uint(b.removed);
+      out.Key("total").Uint(b.total).EndObject();
+    }
+    out.EndArray();
+    return absl::OkStatus();
   }
 
   absl::Status GetLead(object cmd, JsonWriter& out) {

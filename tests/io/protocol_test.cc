@@ -348,6 +348,78 @@ TEST_CASE("Protocol events and the clock", "[io]") {
   CHECK(Changes(o) == R"([{"segment":"Openers","lead":1,"change":"entered"}])");
 }
 
+TEST_CASE("Protocol batches of leads", "[io]") {
+  Session s;
+  s.Ok(R"({"op":"create_segment","segment":{"name":"High",)"
+       R"("filters":[{"field":"score","op":"gte","value":50}]}})",
+       {"id", "changes"});
+  object o = s.Ok(R"({"op":"upsert_leads","leads":[{"id":1,"score":60},)"
+                  R"({"id":2,"score":10},{"id":3}]})",
+                  {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"High","lead":1,"change":"entered"}])");
+  o = s.Ok(R"({"op":"patch_leads","patches":[{"id":1,"set":{"score":5}},)"
+           R"({"id":2,"set":{"score":70}}]})",
+           {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"High","lead":1,"change":"left"},)"
+                      R"({"segment":"High","lead":2,"change":"entered"}])");
+  const std::string before = s.Snapshot(R"({"op":"members","segment":"High"})");
+  s.Error(R"({"op":"upsert_leads","leads":[{"id":4},{"id":5,"score":"x"}]})",
+          "INVALID_ARGUMENT", "leads[1]: ");
+  s.Error(R"({"op":"upsert_leads","leads":[{"id":4},7]})", "INVALID_ARGUMENT",
+          "leads[1]: ");
+  s.Error(R"({"op":"upsert_leads","leads":{"id":4}})", "INVALID_ARGUMENT",
+          "leads");
+  s.Error(R"({"op":"patch_leads","patches":[{"id":1,"set":{"score":90}},)"
+          R"({"id":9,"set":{"score":1}}]})",
+          "NOT_FOUND", "patches[1]: unknown lead 9");
+  s.Error(R"({"op":"patch_leads","patches":[[]]})", "INVALID_ARGUMENT",
+          "patches[0]: ");
+  s.Error(R"({"op":"delete_leads","ids":[1,1]})", "INVALID_ARGUMENT",
+          "more than once");
+  s.Error(R"({"op":"delete_leads","ids":[1,-2]})", "INVALID_ARGUMENT",
+          "ids[1]: ");
+  s.Error(R"({"op":"delete_leads"})", "INVALID_ARGUMENT", "missing \"ids\"");
+  CHECK(s.Snapshot(R"({"op":"members","segment":"High"})") == before);
+  CHECK(s.engine().LeadCount() == 3);
+  o = s.Ok(R"({"op":"delete_leads","ids":[2,3]})", {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"High","lead":2,"change":"left"}])");
+  s.Ok(R"({"op":"upsert_leads","leads":[]})", {"changes"});
+}
+
+TEST_CASE("Protocol leads over time", "[io]") {
+  Session s;
+  s.Ok(R"({"op":"create_segment","segment":{"name":"All",)"
+       R"("filters":[{"field":"score","op":"not_empty"}]}})",
+       {"id", "changes"});
+  s.Ok(R"({"op":"upsert_lead","lead":{"id":1,"score":1}})", {"changes"});
+  s.Ok(R"({"op":"advance_clock","now":90000})", {"changes"});
+  s.Ok(R"({"op":"upsert_lead","lead":{"id":2,"score":1}})", {"changes"});
+  object o =
+      s.Ok(R"({"op":"leads_over_time","segment":"all","from":0,"to":90000})",
+           {"buckets"});
+  CHECK(simdjson::minify(o["buckets"].value_unsafe()) ==
+        R"([{"start":0,"added":1,"removed":0,"total":1},)"
+        R"({"start":86400,"added":1,"removed":0,"total":2}])");
+  o = s.Ok(R"({"op":"leads_over_time","segment":"All","from":86400,)"
+           R"("to":90000,"bucket":"hour"})",
+           {"buckets"});
+  CHECK(simdjson::minify(o["buckets"].value_unsafe()) ==
+        R"([{"start":86400,"added":0,"removed":0,"total":1},)"
+        R"({"start":90000,"added":1,"removed":0,"total":2}])");
+  s.Error(R"({"op":"leads_over_time","segment":"All","from":0,"to":1,)"
+          R"("bucket":"week"})",
+          "INVALID_ARGUMENT", "bucket must be");
+  s.Error(R"({"op":"leads_over_time","segment":"All","from":5,"to":1})",
+          "INVALID_ARGUMENT", "after");
+  s.Error(R"({"op":"leads_over_time","segment":"All","from":0,)"
+          R"("to":1000000000})",
+          "INVALID_ARGUMENT", "10000 buckets");
+  s.Error(R"({"op":"leads_over_time","segment":"None","from":0,"to":1})",
+          "NOT_FOUND", "None");
+  s.Error(R"({"op":"leads_over_time","segment":"All","to":1})",
+          "INVALID_ARGUMENT", "missing \"from\"");
+}
+
 TEST_CASE("Protocol explain", "[io]") {
   Session s;
   s.Ok(R"({"op":"upsert_lead","lead":{"id":3,"country":"US","score":4}})",
