@@ -32,11 +32,14 @@ class ChangeCollector {
   }
 
   std::vector<MembershipChange> Finish() {
-    std::sort(changes_.begin(), changes_.end(),
-              [](const MembershipChange& a, const MembershipChange& b) {
-                return a.segment != b.segment ? a.segment < b.segment
-                                              : a.lead < b.lead;
-              });
+    auto order = [](const MembershipChange& a, const MembershipChange& b) {
+      return a.segment != b.segment ? a.segment < b.segment : a.lead < b.lead;
+    };
+    // Changes usually arrive in order already (rows in lead id order, one
+    // segment at a time); checking is much cheaper than sorting.
+    if (!std::is_sorted(changes_.begin(), changes_.end(), order)) {
+      std::sort(changes_.begin(), changes_.end(), order);
+    }
     return std::move(changes_);
   }
 

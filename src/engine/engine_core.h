@@ -87,6 +87,9 @@ class EngineCore final : public SegmentMembership {
       const SegmentDefinition& def) const;
 
   const LeadStore& store() const { return store_; }
+  // Switches between the watch index and the naive path (see
+  // EngineOptions::incremental_index), for side-by-side measurements.
+  void set_incremental_index(bool on) { options_.incremental_index = on; }
 
  private:
   // A definition checked and compiled, ready to be saved as `self` (nullopt
@@ -138,6 +141,8 @@ class EngineCore final : public SegmentMembership {
   absl::StatusOr<ResolvedPatch> Resolve(
       const LeadPatch& patch, absl::flat_hash_map<Row, TagList>& tags) const;
   void Apply(const ResolvedPatch& patch, TouchedRows& touched);
+  // Runs the store's upkeep once enough leads changed.
+  void MaybeMaintain(size_t changed);
   // Records the changes in the history and hands them out.
   MutationResult Finish(ChangeCollector& changes, uint64_t id = 0);
 
@@ -159,6 +164,10 @@ class EngineCore final : public SegmentMembership {
   CategoryRegistry categories_;
   SegmentCatalog segments_;
   WatchIndex watch_;
+  size_t changes_since_maintain_ = 0;
+  // Reused between mutations so a small change allocates little.
+  std::vector<std::pair<uint64_t, SegmentId>> queue_scratch_;
+  SegmentList dirty_scratch_;
   Timestamp now_;
   LeadJsonParser lead_parser_;
 };

@@ -25,6 +25,15 @@ absl::Status CheckEventType(std::string_view type) {
 }
 }  // namespace
 
+void EngineCore::MaybeMaintain(size_t changed) {
+  // Column upkeep (bucket rebalancing, arena compaction) scans column
+  // metadata; once per few hundred changed leads is plenty.
+  changes_since_maintain_ += changed;
+  if (changes_since_maintain_ < 256) return;
+  changes_since_maintain_ = 0;
+  store_.Maintain();
+}
+
 struct EngineCore::ResolvedPatch {
   Row row = 0;
   // Values to set, and unset fields as std::monostate, in that order.
@@ -152,7 +161,7 @@ absl::StatusOr<MutationResult> EngineCore::UpsertLeads(
       touched.Created(store_.Upsert(record));
     }
   }
-  store_.Maintain();
+  MaybeMaintain(records.size());
   ChangeCollector changes(now_);
   RecheckTouched(touched, changes);
   return Finish(changes);
@@ -173,7 +182,7 @@ absl::StatusOr<MutationResult> EngineCore::PatchLeads(
   }
   TouchedRows touched;
   for (const ResolvedPatch& patch : resolved) Apply(patch, touched);
-  store_.Maintain();
+  MaybeMaintain(resolved.size());
   ChangeCollector changes(now_);
   RecheckTouched(touched, changes);
   return Finish(changes);
@@ -203,7 +212,7 @@ absl::StatusOr<MutationResult> EngineCore::DeleteLeads(
     });
   }
   for (Row row : rows) store_.Delete(row);
-  store_.Maintain();
+  MaybeMaintain(rows.size());
   return Finish(changes);
 }
 

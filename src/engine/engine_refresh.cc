@@ -14,9 +14,9 @@ namespace {
 // beyond, the plan narrows the rows as a set.
 constexpr uint64_t kPointCheckLimit = 64;
 
-using Queue = std::vector<std::pair<uint32_t, SegmentId>>;  // min-heap
+using Queue = std::vector<std::pair<uint64_t, SegmentId>>;  // min-heap
 
-void Push(Queue& queue, uint32_t position, SegmentId id) {
+void Push(Queue& queue, uint64_t position, SegmentId id) {
   queue.emplace_back(position, id);
   std::push_heap(queue.begin(), queue.end(), std::greater<>());
 }
@@ -54,8 +54,8 @@ void EngineCore::RecheckRow(Row row, const std::vector<SegmentId>& segments,
   if (segments.empty()) return;
   const EvalContext ctx = Context();
   const LeadId lead = store_.lead_id(row);
-  Queue queue;
-  queue.reserve(segments.size());
+  Queue& queue = queue_scratch_;
+  queue.clear();
   for (SegmentId id : segments) Push(queue, segments_.position(id), id);
   SegmentId id;
   while (Pop(queue, id)) {
@@ -125,8 +125,7 @@ void EngineCore::RecheckEverything(ChangeCause cause,
 void EngineCore::RecheckTouched(const TouchedRows& touched,
                                 ChangeCollector& changes) {
   const Schema& schema = store_.schema();
-  std::vector<SegmentId> segments;
-  SegmentSet dirty;
+  SegmentList& dirty = dirty_scratch_;
   for (const TouchedRows::Entry& e : touched.entries()) {
     if (!store_.live().contains(e.row)) continue;
     if (!options_.incremental_index) {
@@ -149,8 +148,7 @@ void EngineCore::RecheckTouched(const TouchedRows& touched,
                             store_.GetValue(e.row, f), &dirty);
       }
     }
-    segments.assign(dirty.begin(), dirty.end());
-    RecheckRow(e.row, segments, ChangeCause::kFilter, changes);
+    RecheckRow(e.row, dirty, ChangeCause::kFilter, changes);
   }
 }
 
@@ -161,10 +159,10 @@ void EngineCore::RecheckEvent(Row row, std::string_view type,
     RecheckRow(row, segments_.topo_order(), ChangeCause::kFilter, changes);
     return;
   }
-  SegmentSet dirty;
+  SegmentList& dirty = dirty_scratch_;
+  dirty.clear();
   watch_.EventRecorded(type, object, &dirty);
-  RecheckRow(row, std::vector<SegmentId>(dirty.begin(), dirty.end()),
-             ChangeCause::kFilter, changes);
+  RecheckRow(row, dirty, ChangeCause::kFilter, changes);
 }
 
 void EngineCore::Register(SegmentId id) {

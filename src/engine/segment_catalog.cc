@@ -7,13 +7,11 @@
 namespace audience {
 
 SegmentState* SegmentCatalog::Find(SegmentId id) {
-  auto it = segments_.find(id);
-  return it == segments_.end() ? nullptr : it->second.get();
+  return id < by_id_.size() ? by_id_[id] : nullptr;
 }
 
 const SegmentState* SegmentCatalog::Find(SegmentId id) const {
-  auto it = segments_.find(id);
-  return it == segments_.end() ? nullptr : it->second.get();
+  return id < by_id_.size() ? by_id_[id] : nullptr;
 }
 
 SegmentState& SegmentCatalog::Insert(std::unique_ptr<SegmentState> state) {
@@ -21,13 +19,20 @@ SegmentState& SegmentCatalog::Insert(std::unique_ptr<SegmentState> state) {
   names_.Insert(state->name, state->id);
   SegmentState& ref = *state;
   segments_.emplace(state->id, std::move(state));
-  RebuildOrder();
+  // Nothing references a new segment yet, so it can go last: the order
+  // stays valid without a rebuild (which would make creating n segments
+  // quadratic).
+  by_id_.push_back(&ref);
+  topo_order_.push_back(ref.id);
+  ref.position = next_position_++;
+  LinkRefs(ref, true);
   return ref;
 }
 
 void SegmentCatalog::Redefine(SegmentId id,
                               std::unique_ptr<SegmentState> definition) {
   SegmentState& s = *segments_.at(id);
+  LinkRefs(s, false);
   names_.Erase(s.name);
   names_.Insert(definition->name, id);
   s.name = std::move(definition->name);
@@ -37,15 +42,38 @@ void SegmentCatalog::Redefine(SegmentId id,
   s.filters = std::move(definition->filters);
   s.refs = std::move(definition->refs);
   s.plan = std::move(definition->plan);
-  RebuildOrder();
+  LinkRefs(s, true);
+  // The order still holds unless the segment now reads a later one.
+  for (const auto& ref : s.refs) {
+    if (ref && by_id_[*ref]->position > s.position) {
+      RebuildOrder();
+      return;
+    }
+  }
 }
 
 void SegmentCatalog::Erase(SegmentId id) {
   auto it = segments_.find(id);
   if (it == segments_.end()) return;
   names_.Erase(it->second->name);
+  LinkRefs(*it->second, false);
+  // Removing an element keeps the rest in a valid order; positions only
+  // need to be increasing along it, so gaps are fine.
+  topo_order_.erase(std::find(topo_order_.begin(), topo_order_.end(), id));
+  by_id_[id] = nullptr;
+  dependents_.erase(id);
   segments_.erase(it);
-  RebuildOrder();
+}
+
+void SegmentCatalog::LinkRefs(const SegmentState& s, bool link) {
+  for (const auto& ref : s.refs) {
+    if (!ref) continue;
+    std::vector<SegmentId>& users = dependents_[*ref];
+    auto it = std::find(users.begin(), users.end(), s.id);
+    if (link && it == users.end()) users.push_back(s.id);
+    if (!link && it != users.end()) users.erase(it);
+    if (users.empty()) dependents_.erase(*ref);
+  }
 }
 
 const std::vector<SegmentId>& SegmentCatalog::ReferencedBy(SegmentId id) const {
@@ -75,19 +103,8 @@ void SegmentCatalog::RebuildOrder() {
   // Kahn's algorithm, smallest id first among the ready ones, so the order
   // is deterministic.
   absl::flat_hash_map<SegmentId, int> pending;
-  dependents_.clear();
-  for (const auto& [id, s] : segments_) {
-    int n = 0;
-    for (const auto& ref : s->refs) {
-      if (!ref || !segments_.count(*ref)) continue;
-      // A segment naming another twice depends on it once.
-      std::vector<SegmentId>& users = dependents_[*ref];
-      if (users.empty() || users.back() != id) {
-        users.push_back(id);
-        ++n;
-      }
-    }
-    pending[id] = n;
+  for (const auto& [id, users] : dependents_) {
+    for (SegmentId user : users) ++pending[user];
   }
   std::vector<SegmentId> ready;
   for (const auto& [id, s] : segments_) {
@@ -95,13 +112,13 @@ void SegmentCatalog::RebuildOrder() {
   }
   std::make_heap(ready.begin(), ready.end(), std::greater<>());
   topo_order_.clear();
-  position_.clear();
+  next_position_ = 0;
   while (!ready.empty()) {
     std::pop_heap(ready.begin(), ready.end(), std::greater<>());
     SegmentId id = ready.back();
     ready.pop_back();
     topo_order_.push_back(id);
-    position_[id] = static_cast<uint32_t>(topo_order_.size() - 1);
+    by_id_[id]->position = next_position_++;
     for (SegmentId d : ReferencedBy(id)) {
       if (--pending[d] == 0) {
         ready.push_back(d);

@@ -34,6 +34,7 @@ struct SegmentState {
 
   SegmentMembers membership;
   SegmentHistory history;
+  uint64_t position = 0;  // rank in the catalog's topological order
   const Roaring& members() const { return membership.members(); }
 };
 
@@ -55,8 +56,8 @@ class SegmentCatalog {
 
   // Segments whose filters reference `id`, by id.
   const std::vector<SegmentId>& ReferencedBy(SegmentId id) const;
-  // The segment's index in topo_order().
-  uint32_t position(SegmentId id) const { return position_.at(id); }
+  // A rank that increases along topo_order().
+  uint64_t position(SegmentId id) const { return by_id_[id]->position; }
   // True when `from` reads `target`, directly or through other segments.
   bool DependsOn(SegmentId from, SegmentId target) const;
 
@@ -70,11 +71,15 @@ class SegmentCatalog {
 
  private:
   void RebuildOrder();
+  // Adds (link) or removes `s` from the dependents of the segments it reads.
+  void LinkRefs(const SegmentState& s, bool link);
 
   std::map<SegmentId, std::unique_ptr<SegmentState>> segments_;
   NameIndex<SegmentId> names_{"segment"};
   std::vector<SegmentId> topo_order_;
-  absl::flat_hash_map<SegmentId, uint32_t> position_;
+  // Every id handed out, for O(1) lookups; null once deleted.
+  std::vector<SegmentState*> by_id_ = {nullptr};
+  uint64_t next_position_ = 0;
   absl::flat_hash_map<SegmentId, std::vector<SegmentId>> dependents_;
   SegmentId next_id_ = 1;
 };

@@ -43,6 +43,20 @@ class TouchedRows {
 
  private:
   Entry& Find(Row row) {
+    // Most mutations touch a row or two: scan those, index the rest.
+    constexpr size_t kScan = 8;
+    if (entries_.size() <= kScan) {
+      for (Entry& e : entries_) {
+        if (e.row == row) return e;
+      }
+      if (entries_.size() < kScan) {
+        entries_.push_back(Entry{row, false, {}});
+        return entries_.back();
+      }
+      for (size_t i = 0; i < entries_.size(); ++i) {
+        index_.emplace(entries_[i].row, i);
+      }
+    }
     auto [it, inserted] = index_.try_emplace(row, entries_.size());
     if (inserted) entries_.push_back(Entry{row, false, {}});
     return entries_[it->second];

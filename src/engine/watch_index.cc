@@ -31,18 +31,28 @@ void AddBound(std::vector<std::pair<uint64_t, SegmentId>>& bounds, uint64_t key,
   }
 }
 
-void Insert(const std::vector<SegmentId>& list, SegmentSet* out) {
-  out->insert(list.begin(), list.end());
+template <typename T>
+void AddRange(std::vector<T>& ranges, const T& entry, bool add) {
+  auto it = std::lower_bound(ranges.begin(), ranges.end(), entry);
+  if (add) {
+    ranges.insert(it, entry);
+  } else if (it != ranges.end() && *it == entry) {
+    ranges.erase(it);
+  }
+}
+
+void Insert(const std::vector<SegmentId>& list, SegmentList* out) {
+  out->insert(out->end(), list.begin(), list.end());
 }
 
 // Segments whose bound key lies in [lo, hi].
 void InsertBetween(const std::vector<std::pair<uint64_t, SegmentId>>& bounds,
-                   uint64_t lo, uint64_t hi, SegmentSet* out) {
+                   uint64_t lo, uint64_t hi, SegmentList* out) {
   if (lo > hi) return;
   for (auto it = std::lower_bound(bounds.begin(), bounds.end(),
                                   std::make_pair(lo, SegmentId{0}));
        it != bounds.end() && it->first <= hi; ++it) {
-    out->insert(it->second);
+    out->push_back(it->second);
   }
 }
 
@@ -77,12 +87,12 @@ void WatchIndex::Add(SegmentId segment, const Plan& plan) {
     Update(segment, p->reads(), true);
     empty_match &= p->HoldsWhenEmpty();
   }
-  if (empty_match) empty_matchers_.insert(segment);
+  if (empty_match) empty_matchers_.push_back(segment);
 }
 
 void WatchIndex::Remove(SegmentId segment, const Plan& plan) {
   for (const auto& p : plan.predicates()) Update(segment, p->reads(), false);
-  empty_matchers_.erase(segment);
+  AddTo(empty_matchers_, segment, false);
 }
 
 void WatchIndex::Update(SegmentId segment, const PredicateReads& r, bool add) {
@@ -110,7 +120,7 @@ void WatchIndex::Update(SegmentId segment, const PredicateReads& r, bool add) {
     case Watch::kRange:
       AddBound(w.lows, r.range.lo, segment, add);
       AddBound(w.highs, r.range.hi, segment, add);
-      AddTo(w.ranged, segment, add);
+      AddRange(w.ranges, {r.range.lo, r.range.hi, segment}, add);
       break;
     case Watch::kTerms:
       for (const std::string& term : r.terms) {
@@ -133,14 +143,14 @@ void WatchIndex::Update(SegmentId segment, const PredicateReads& r, bool add) {
 
 void WatchIndex::FieldChanged(FieldId field, FieldType type,
                               const Value& before, const Value& after,
-                              SegmentSet* out) const {
+                              SegmentList* out) const {
   if (!Watches(field)) return;
   const FieldWatch& w = fields_[field];
   Insert(w.any, out);
   const bool had = !IsEmptyValue(before);
   const bool has = !IsEmptyValue(after);
   if (had != has) Insert(w.presence, out);
-  if (!w.ranged.empty()) {
+  if (!w.ranges.empty()) {
     if (had && has) {
       // A range holds for exactly one of the values only if one of its
       // bounds lies between them.
@@ -152,7 +162,14 @@ void WatchIndex::FieldChanged(FieldId field, FieldType type,
         InsertBetween(w.highs, a, b - 1, out);
       }
     } else if (had || has) {
-      Insert(w.ranged, out);
+      // From empty to v (or back), a range predicate flips iff v lies in
+      // its range: a positive one goes from false to true, a negated one
+      // (neq, empty holds) from true to false.
+      const uint64_t v = KeyOf(type, had ? before : after);
+      for (const RangeWatch& r : w.ranges) {
+        if (r.lo > v) break;
+        if (r.hi >= v) out->push_back(r.segment);
+      }
     }
   }
   if (!w.terms.empty()) {
@@ -172,7 +189,7 @@ void WatchIndex::FieldChanged(FieldId field, FieldType type,
 
 void WatchIndex::EventRecorded(std::string_view type,
                                std::optional<int64_t> object,
-                               SegmentSet* out) const {
+                               SegmentList* out) const {
   auto it = activities_.find(AbslView(type));
   if (it == activities_.end()) return;
   Insert(it->second.any_object, out);
@@ -185,8 +202,8 @@ void WatchIndex::EventRecorded(std::string_view type,
 size_t WatchIndex::MemoryBytes() const {
   size_t bytes = 0;
   for (const FieldWatch& w : fields_) {
-    bytes += (w.any.capacity() + w.presence.capacity() + w.ranged.capacity()) *
-                 sizeof(SegmentId) +
+    bytes += (w.any.capacity() + w.presence.capacity()) * sizeof(SegmentId) +
+             w.ranges.capacity() * sizeof(RangeWatch) +
              (w.lows.capacity() + w.highs.capacity()) *
                  sizeof(std::pair<uint64_t, SegmentId>);
     for (const auto& [term, list] : w.terms) {
@@ -202,7 +219,7 @@ size_t WatchIndex::MemoryBytes() const {
   for (const auto& [key, list] : clock_) {
     bytes += sizeof(key) + list.capacity() * sizeof(SegmentId);
   }
-  return bytes + empty_matchers_.capacity() * (sizeof(SegmentId) + 1);
+  return bytes + empty_matchers_.capacity() * sizeof(SegmentId);
 }
 
 }  // namespace audience

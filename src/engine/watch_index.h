@@ -21,7 +21,9 @@
 
 namespace audience {
 
-using SegmentSet = absl::flat_hash_set<SegmentId>;
+// Segments to re-check; may hold repeats (cheaper than deduplicating
+// here: the re-check skips them).
+using SegmentList = std::vector<SegmentId>;
 
 // A relative-time condition as the clock sees it: which rows' answers can
 // change when the clock moves depends only on these.
@@ -53,13 +55,13 @@ class WatchIndex {
   // Adds the segments whose answer may flip when `field` (of `type`) goes
   // from `before` to `after`.
   void FieldChanged(FieldId field, FieldType type, const Value& before,
-                    const Value& after, SegmentSet* out) const;
+                    const Value& after, SegmentList* out) const;
   // Adds the segments reading events of `type` (on `object`).
   void EventRecorded(std::string_view type, std::optional<int64_t> object,
-                     SegmentSet* out) const;
+                     SegmentList* out) const;
   // Segments that hold for a lead with no values and no events, so a new
   // lead must be checked against them whatever its fields.
-  const SegmentSet& empty_matchers() const { return empty_matchers_; }
+  const SegmentList& empty_matchers() const { return empty_matchers_; }
   // Relative-time conditions grouped by what they read.
   const absl::flat_hash_map<ClockWatchKey, std::vector<SegmentId>>&
   clock_watches() const {
@@ -70,12 +72,18 @@ class WatchIndex {
 
  private:
   using Bounds = std::vector<std::pair<uint64_t, SegmentId>>;  // sorted
+  struct RangeWatch {
+    uint64_t lo;
+    uint64_t hi;
+    SegmentId segment;
+    friend auto operator<=>(const RangeWatch&, const RangeWatch&) = default;
+  };
   struct FieldWatch {
     std::vector<SegmentId> any;       // any change of the value
     std::vector<SegmentId> presence;  // empty <-> not empty
     Bounds lows;                      // range predicates' low keys
     Bounds highs;                     // ... and high keys
-    std::vector<SegmentId> ranged;    // every range predicate's segment
+    std::vector<RangeWatch> ranges;   // every range, sorted by lo
     absl::flat_hash_map<std::string, std::vector<SegmentId>> terms;
     size_t count = 0;
   };
@@ -91,7 +99,7 @@ class WatchIndex {
   std::vector<FieldWatch> fields_;
   absl::flat_hash_map<std::string, ActivityWatch> activities_;
   absl::flat_hash_map<ClockWatchKey, std::vector<SegmentId>> clock_;
-  SegmentSet empty_matchers_;
+  SegmentList empty_matchers_;
 };
 
 }  // namespace audience

@@ -87,9 +87,8 @@ void NumericColumn<T>::Maintain() {
 
 template <typename T>
 size_t NumericColumn<T>::MemoryBytes() const {
-  // A btree node entry, amortised.
-  const size_t order = order_ == nullptr ? 0 : order_->size() * 24;
-  return values_.capacity() * sizeof(T) + codes_.MemoryBytes() + order +
+  // Without the value order: OrderBytes() reports it.
+  return values_.capacity() * sizeof(T) + codes_.MemoryBytes() +
          BitmapBytes(present_);
 }
 

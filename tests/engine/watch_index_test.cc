@@ -27,13 +27,13 @@ class WatchFixture {
   std::set<SegmentId> Changed(std::string_view field, const Value& before,
                               const Value& after) const {
     const FieldId f = *schema_.Find(field);
-    SegmentSet out;
+    SegmentList out;
     index_.FieldChanged(f, schema_.field(f).type, before, after, &out);
     return {out.begin(), out.end()};
   }
   std::set<SegmentId> Event(std::string_view type,
                             std::optional<int64_t> object) const {
-    SegmentSet out;
+    SegmentList out;
     index_.EventRecorded(type, object, &out);
     return {out.begin(), out.end()};
   }
@@ -62,11 +62,11 @@ TEST_CASE("a numeric change touches the segments whose bounds it crosses",
   CHECK(w.Changed("score", Int(99), Int(100)) == std::set<SegmentId>{1});
   CHECK(w.Changed("score", Int(400), Int(401)) == std::set<SegmentId>{4});
   CHECK(w.Changed("score", Int(480), Int(480)).empty());
-  // Appearing or disappearing touches every range and the presence tests.
-  CHECK(w.Changed("score", Value(), Int(7)) ==
-        std::set<SegmentId>{1, 2, 3, 4, 5, 6});
-  CHECK(w.Changed("score", Int(7), Value()) ==
-        std::set<SegmentId>{1, 2, 3, 4, 5, 6});
+  // Appearing or disappearing touches the ranges holding the value (a
+  // positive test turns true, neq turns false) and the presence tests.
+  CHECK(w.Changed("score", Value(), Int(7)) == std::set<SegmentId>{3, 6});
+  CHECK(w.Changed("score", Int(7), Value()) == std::set<SegmentId>{3, 6});
+  CHECK(w.Changed("score", Value(), Int(480)) == std::set<SegmentId>{1, 5, 6});
 
   w.Remove(4);
   CHECK(w.Changed("score", Int(120), Int(480)) == std::set<SegmentId>{3, 5});
@@ -110,9 +110,9 @@ TEST_CASE("segments that hold for an empty lead are listed", "[engine]") {
   w.Add(3, {});  // a manual list matches nobody by filter
   w.Add(4, {Condition::Activity("email_open", Op::kDidNot),
             Condition::Segment("x", Op::kNotMember)});
-  CHECK(w.index().empty_matchers() == SegmentSet{1, 4});
+  CHECK(w.index().empty_matchers() == SegmentList{1, 4});
   w.Remove(1);
-  CHECK(w.index().empty_matchers() == SegmentSet{4});
+  CHECK(w.index().empty_matchers() == SegmentList{4});
 }
 
 TEST_CASE("relative-time conditions are grouped for the clock", "[engine]") {

@@ -1,0 +1,261 @@
+// Incremental membership at scale: 1M synthetic leads and 10,000 segments
+// (1,000 reading score, 100 with clock windows, the rest mixed conditions
+// over the standard and custom fields). Each case runs on the watch index
+// ("incremental") and on the naive path ("naive": every segment
+// point-evaluated for the changed lead, every windowed segment re-evaluated
+// on a clock advance).
+//
+//   BM_PatchScore/<path>/<kind>  one score patch; p50_us / p99_us counters.
+//       kind 0 ("step"): the score moves by -25..+25, as lead-scoring points
+//       do; kind 1 ("random"): a new score drawn from 0..999, the worst
+//       case (a third of the score segments' bounds lie in between)
+//   BM_PatchBatch/<path>/<kind>  PatchLeads with 10,000 such patches
+//   BM_AdvanceClockDay/<path> AdvanceClock by one day; crossing counters
+//   BM_Memory                 index and history bytes
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "bench_data.h"
+
+namespace audience::bench {
+namespace {
+
+// AUDIENCE_BENCH_LEADS / AUDIENCE_BENCH_SEGMENTS shrink the setup for quick
+// profiling runs; the reported figures use the defaults.
+uint64_t EnvOr(const char* name, uint64_t fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? std::strtoull(v, nullptr, 10) : fallback;
+}
+const uint64_t kLeads = EnvOr("AUDIENCE_BENCH_LEADS", 1'000'000);
+const int kSegments =
+    static_cast<int>(EnvOr("AUDIENCE_BENCH_SEGMENTS", 10'000));
+
+const std::vector<std::string> kCountries = {"US", "GB", "DE", "FR", "CA",
+                                             "ES", "IT", "NL", "BR", "IN"};
+const std::vector<std::string> kStages = {"lead", "mql", "sql", "opportunity",
+                                          "customer"};
+const std::vector<std::string> kTags = {"newsletter", "vip",   "webinar",
+                                        "trial",      "smb",   "partner",
+                                        "event",      "ebook", "beta"};
+const std::vector<std::string> kPlans = {"free", "starter", "pro",
+                                         "enterprise"};
+
+Condition Field(std::string field, Op op, Operand value = {}) {
+  return Condition::Field(std::move(field), op, std::move(value));
+}
+
+// The i-th segment of the mix, deterministic in i.
+SegmentDefinition MixedSegment(int i, std::mt19937_64& rng) {
+  auto pick = [&](const std::vector<std::string>& v) {
+    return v[rng() % v.size()];
+  };
+  auto num = [&](int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo));
+  };
+  SegmentDefinition d;
+  d.name = "segment " + std::to_string(i);
+  std::vector<Condition>& f = d.filters;
+  if (i < kSegments / 10) {  // score
+    const int64_t t = num(0, 1000);
+    switch (i % 4) {
+      case 0:
+        f.push_back(Field("score", Op::kGte, t));
+        break;
+      case 1:
+        f.push_back(Field("score", Op::kLt, t));
+        break;
+      case 2:
+        f.push_back(Field("score", Op::kBetween,
+                          std::vector<Scalar>{t, t + num(10, 200)}));
+        break;
+      default:
+        f.push_back(Field("score", Op::kGte, t));
+        f.push_back(Field("country", Op::kEq, pick(kCountries)));
+    }
+  } else if (i < kSegments / 10 + kSegments / 100) {  // clock windows
+    if (i % 2 == 0) {
+      f.push_back(Field("created_at", Op::kWithinLast,
+                        Duration{num(1, 120), Duration::Unit::kDays}));
+    } else {
+      f.push_back(Condition::Activity(
+          pick({"email_open", "page_visit", "email_click", "form_submit"}),
+          Op::kDid, std::nullopt, 1, num(1, 30)));
+    }
+  } else {
+    switch (i % 6) {
+      case 0:
+        f.push_back(Field("country", Op::kEq, pick(kCountries)));
+        f.push_back(Field("stage", Op::kNeq, pick(kStages)));
+        break;
+      case 1:
+        f.push_back(Field("tags", Op::kHas, pick(kTags)));
+        f.push_back(Field("stage", Op::kEq, pick(kStages)));
+        break;
+      case 2:
+        f.push_back(Field("plan", Op::kIn,
+                          std::vector<Scalar>{pick(kPlans), pick(kPlans)}));
+        f.push_back(Field("country", Op::kEq, pick(kCountries)));
+        break;
+      case 3:
+        f.push_back(Field("opted_in", Op::kEq, true));
+        f.push_back(Field("tags", Op::kHasAny,
+                          std::vector<Scalar>{pick(kTags), pick(kTags)}));
+        break;
+      case 4:
+        f.push_back(Field("mrr", Op::kGte, static_cast<double>(num(0, 500))));
+        f.push_back(Field("plan", Op::kNeq, pick(kPlans)));
+        break;
+      default:
+        f.push_back(Field("email", Op::kEndsWith,
+                          pick({".com", ".io", ".org", ".de"})));
+        f.push_back(
+            Field("country", Op::kIn,
+                  std::vector<Scalar>{pick(kCountries), pick(kCountries)}));
+    }
+  }
+  return d;
+}
+
+EngineCore& Core() {
+  static EngineCore* core = [] {
+    EngineCore& c = SyntheticCore(kLeads);
+    std::mt19937_64 rng(7);
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < kSegments; ++i) {
+      if (!c.CreateSegment(MixedSegment(i, rng)).ok()) std::abort();
+    }
+    std::fprintf(
+        stderr, "defined %d segments in %.1f s\n", kSegments,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
+    return &c;
+  }();
+  return *core;
+}
+
+LeadPatch ScorePatch(const EngineCore& core, std::mt19937_64& rng,
+                     bool random) {
+  LeadPatch p;
+  p.id = 1 + rng() % kLeads;
+  int64_t score = static_cast<int64_t>(rng() % 1000);
+  if (!random) {
+    const LeadStore& store = core.store();
+    const Value now =
+        store.GetValue(*store.Find(p.id), *store.schema().Find("score"));
+    const int64_t* current = std::get_if<int64_t>(&now);
+    score = (current ? *current : 0) + static_cast<int64_t>(rng() % 51) - 25;
+  }
+  p.set["score"] = score;
+  return p;
+}
+
+void BM_PatchScore(benchmark::State& state) {
+  EngineCore& core = Core();
+  core.set_incremental_index(state.range(0) == 1);
+  std::mt19937_64 rng(11);
+  std::vector<double> micros;
+  uint64_t changes = 0;
+  for (auto _ : state) {
+    LeadPatch patch = ScorePatch(core, rng, state.range(1) == 1);
+    const auto start = std::chrono::steady_clock::now();
+    auto result = core.PatchLeads({&patch, 1});
+    const auto end = std::chrono::steady_clock::now();
+    if (!result.ok()) std::abort();
+    changes += result->changes.size();
+    micros.push_back(
+        std::chrono::duration<double, std::micro>(end - start).count());
+  }
+  std::sort(micros.begin(), micros.end());
+  state.counters["p50_us"] = micros[micros.size() / 2];
+  state.counters["p99_us"] = micros[micros.size() * 99 / 100];
+  state.counters["changes_per_patch"] =
+      static_cast<double>(changes) / static_cast<double>(micros.size());
+  core.set_incremental_index(true);
+}
+BENCHMARK(BM_PatchScore)
+    ->ArgNames({"incremental", "random"})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->Iterations(20000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PatchScore)
+    ->ArgNames({"incremental", "random"})
+    ->Args({0, 0})
+    ->Args({0, 1})
+    ->Iterations(300)
+    ->Unit(benchmark::kMicrosecond);
+
+void BM_PatchBatch(benchmark::State& state) {
+  EngineCore& core = Core();
+  core.set_incremental_index(state.range(0) == 1);
+  std::mt19937_64 rng(13);
+  constexpr size_t kBatch = 10'000;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<LeadPatch> patches;
+    for (size_t i = 0; i < kBatch; ++i) {
+      patches.push_back(ScorePatch(core, rng, state.range(1) == 1));
+    }
+    state.ResumeTiming();
+    auto result = core.PatchLeads(patches);
+    if (!result.ok()) std::abort();
+    benchmark::DoNotOptimize(result->changes.data());
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+  core.set_incremental_index(true);
+}
+BENCHMARK(BM_PatchBatch)
+    ->ArgNames({"incremental", "random"})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->Iterations(5)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PatchBatch)
+    ->ArgNames({"incremental", "random"})
+    ->Args({0, 0})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+void BM_AdvanceClockDay(benchmark::State& state) {
+  EngineCore& core = Core();
+  core.set_incremental_index(state.range(0) == 1);
+  uint64_t changes = 0;
+  for (auto _ : state) {
+    auto result = core.AdvanceClock(core.Now() + kSecondsPerDay);
+    if (!result.ok()) std::abort();
+    changes += result->changes.size();
+  }
+  state.counters["changes_per_day"] =
+      static_cast<double>(changes) / static_cast<double>(state.iterations());
+  core.set_incremental_index(true);
+}
+BENCHMARK(BM_AdvanceClockDay)
+    ->ArgName("incremental")
+    ->Arg(1)
+    ->Arg(0)
+    ->Iterations(5)
+    ->Unit(benchmark::kMillisecond);
+
+void BM_Memory(benchmark::State& state) {
+  EngineCore& core = Core();
+  MemoryStats stats;
+  for (auto _ : state) stats = core.Memory();
+  state.counters["index_MB"] = static_cast<double>(stats.index_bytes) / 1e6;
+  state.counters["history_B_per_segment"] =
+      static_cast<double>(stats.history_bytes) / kSegments;
+  state.counters["segments_MB"] =
+      static_cast<double>(stats.segment_bytes) / 1e6;
+}
+BENCHMARK(BM_Memory)->Iterations(1);
+
+}  // namespace
+}  // namespace audience::bench
+
+BENCHMARK_MAIN();
