@@ -123,6 +123,8 @@ class EngineCore final : public SegmentMembership {
   // field changes can flip (the watch index), or against every segment
   // when the index is off.
   void RecheckTouched(const TouchedRows& touched, ChangeCollector& changes);
+  // The segments whose answer a touched row's changes can flip.
+  void DirtySegmentsOf(const TouchedRows::Entry& e, SegmentList* dirty) const;
   void RecheckEvent(Row row, std::string_view type,
                     std::optional<int64_t> object, ChangeCollector& changes);
   // Rows whose relative-time answers for `key` can differ between the

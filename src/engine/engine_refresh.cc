@@ -10,9 +10,10 @@ namespace audience {
 
 namespace {
 
-// Re-checking up to this many rows of a segment probes them one by one;
-// beyond, the plan narrows the rows as a set.
-constexpr uint64_t kPointCheckLimit = 64;
+// Re-checking up to this many rows of a segment probes them one by one
+// (a point evaluation and a bitmap update each); beyond, narrowing them with
+// the plan as a set and replacing them in bitmap operations costs less.
+constexpr uint64_t kPointCheckLimit = 512;
 
 using Queue = std::vector<std::pair<uint64_t, SegmentId>>;  // min-heap
 
@@ -122,34 +123,69 @@ void EngineCore::RecheckEverything(ChangeCause cause,
   RecheckRows(std::move(dirty), cause, changes);
 }
 
+void EngineCore::DirtySegmentsOf(const TouchedRows::Entry& e,
+                                 SegmentList* dirty) const {
+  const Schema& schema = store_.schema();
+  if (e.created) {
+    *dirty = watch_.empty_matchers();
+    const Value empty;
+    for (FieldId f = 0; f < schema.size(); ++f) {
+      if (!watch_.Watches(f)) continue;
+      Value after = store_.GetValue(e.row, f);
+      if (IsEmptyValue(after)) continue;
+      watch_.FieldChanged(f, schema.field(f).type, empty, after, dirty);
+    }
+    return;
+  }
+  for (const auto& [f, before] : e.before) {
+    watch_.FieldChanged(f, schema.field(f).type, before,
+                        store_.GetValue(e.row, f), dirty);
+  }
+}
+
 void EngineCore::RecheckTouched(const TouchedRows& touched,
                                 ChangeCollector& changes) {
-  const Schema& schema = store_.schema();
+  // Past a few rows, re-checking segment by segment (each segment's rows
+  // together) keeps a segment's bitmaps in cache across its rows.
+  constexpr size_t kRowsBySegment = 32;
   SegmentList& dirty = dirty_scratch_;
-  for (const TouchedRows::Entry& e : touched.entries()) {
-    if (!store_.live().contains(e.row)) continue;
-    if (!options_.incremental_index) {
-      RecheckRow(e.row, segments_.topo_order(), ChangeCause::kFilter, changes);
-      continue;
-    }
-    dirty.clear();
-    if (e.created) {
-      dirty = watch_.empty_matchers();
-      const Value empty;
-      for (FieldId f = 0; f < schema.size(); ++f) {
-        if (!watch_.Watches(f)) continue;
-        Value after = store_.GetValue(e.row, f);
-        if (IsEmptyValue(after)) continue;
-        watch_.FieldChanged(f, schema.field(f).type, empty, after, &dirty);
+  if (!options_.incremental_index ||
+      touched.entries().size() < kRowsBySegment) {
+    for (const TouchedRows::Entry& e : touched.entries()) {
+      if (!store_.live().contains(e.row)) continue;
+      if (!options_.incremental_index) {
+        RecheckRow(e.row, segments_.topo_order(), ChangeCause::kFilter,
+                   changes);
+        continue;
       }
-    } else {
-      for (const auto& [f, before] : e.before) {
-        watch_.FieldChanged(f, schema.field(f).type, before,
-                            store_.GetValue(e.row, f), &dirty);
-      }
+      dirty.clear();
+      DirtySegmentsOf(e, &dirty);
+      RecheckRow(e.row, dirty, ChangeCause::kFilter, changes);
     }
-    RecheckRow(e.row, dirty, ChangeCause::kFilter, changes);
+    return;
   }
+  // Rows in ascending order, so each segment's list comes out sorted.
+  std::vector<const TouchedRows::Entry*> entries;
+  for (const TouchedRows::Entry& e : touched.entries()) {
+    if (store_.live().contains(e.row)) entries.push_back(&e);
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto* a, const auto* b) { return a->row < b->row; });
+  std::vector<std::vector<Row>> rows_of(segments_.NextId());
+  for (const TouchedRows::Entry* e : entries) {
+    dirty.clear();
+    DirtySegmentsOf(*e, &dirty);
+    for (SegmentId id : dirty) {
+      std::vector<Row>& rows = rows_of[id];
+      if (rows.empty() || rows.back() != e->row) rows.push_back(e->row);
+    }
+  }
+  DirtyRows by_segment;
+  for (SegmentId id = 0; id < rows_of.size(); ++id) {
+    if (rows_of[id].empty()) continue;
+    by_segment[id].rows = Roaring(rows_of[id].size(), rows_of[id].data());
+  }
+  RecheckRows(std::move(by_segment), ChangeCause::kFilter, changes);
 }
 
 void EngineCore::RecheckEvent(Row row, std::string_view type,

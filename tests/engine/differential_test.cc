@@ -442,7 +442,9 @@ void RunSequence(uint64_t seed, int steps, bool incremental = true) {
       model.segments[name] = def;
     } else if (roll >= 100) {
       // Batches: several leads at once, the same lead possibly twice.
-      const size_t n = 1 + rng.Below(6);
+      // Mostly small; sometimes large enough to be re-checked segment by
+      // segment rather than row by row.
+      const size_t n = rng.Chance(0.25) ? 32 + rng.Below(40) : 1 + rng.Below(6);
       if (roll < 104) {
         std::vector<Lead> leads;
         for (size_t i = 0; i < n; ++i) {
@@ -454,8 +456,12 @@ void RunSequence(uint64_t seed, int steps, bool incremental = true) {
       } else if (roll < 108) {
         std::vector<LeadPatch> patches;
         bool known = true;
+        std::vector<LeadId> existing;
+        for (const auto& [id, lead] : model.leads) existing.push_back(id);
         for (size_t i = 0; i < n; ++i) {
-          LeadId id = rng.Pick(ids);
+          // Large batches patch existing leads, so most of them apply.
+          LeadId id =
+              n >= 32 && !existing.empty() ? rng.Pick(existing) : rng.Pick(ids);
           known &= model.leads.count(id) > 0;
           patches.push_back(RandomPatch(rng, gen, id, model.now));
         }
