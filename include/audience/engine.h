@@ -114,6 +114,28 @@ class Engine {
   absl::StatusOr<LoadReport> LoadEvents(std::string_view ndjson,
                                         std::string_view source = "events");
 
+  // --- Manual membership and transfers ------------------------------------
+
+  // members = (matches ∪ added) \ removed: adding clears a manual removal,
+  // removing clears a manual add, and filters never undo either. Adding a
+  // member or removing a non-member still records the override. Changes
+  // have cause kManual. NOT_FOUND for an unknown segment or lead.
+  absl::StatusOr<MutationResult> AddToSegment(SegmentId segment, LeadId lead);
+  absl::StatusOr<MutationResult> RemoveFromSegment(SegmentId segment,
+                                                   LeadId lead);
+  // Moves leads from `from` to `to` (cause kTransfer). Each lead must be a
+  // member of `from` (FAILED_PRECONDITION, naming it; nothing changes).
+  // Across categories (or with an uncategorised segment) the lead is added
+  // to `to` and stays in `from`; within one category it is added to `to`,
+  // removed from `from`, and `to` becomes its active segment there.
+  // INVALID_ARGUMENT when from == to.
+  absl::StatusOr<MutationResult> Transfer(std::span<const LeadId> leads,
+                                          SegmentId from, SegmentId to);
+  // The segment a transfer last made the lead's active one in `category`
+  // (nullopt if none, or once that segment is deleted).
+  absl::StatusOr<std::optional<SegmentId>> ActiveSegment(
+      LeadId lead, std::string_view category) const;
+
   // --- Clock --------------------------------------------------------------
 
   Timestamp Now() const;

@@ -14,7 +14,9 @@ namespace audience {
 
 class ChangeCollector {
  public:
-  explicit ChangeCollector(Timestamp now) : now_(now) {}
+  explicit ChangeCollector(Timestamp now) : now_(now) {
+    changes_.reserve(32);  // one allocation for the usual mutation
+  }
 
   void Add(SegmentId segment, LeadId lead, ChangeKind kind, ChangeCause cause) {
     changes_.push_back(MembershipChange{segment, kind, cause, lead, now_});

@@ -236,6 +236,27 @@ absl::StatusOr<MutationResult> Engine::DeleteLeads(
   AUDIENCE_MUTATE(DeleteLeads(ids));
 }
 
+absl::StatusOr<MutationResult> Engine::AddToSegment(SegmentId segment,
+                                                    LeadId lead) {
+  AUDIENCE_MUTATE(AddToSegment(segment, lead));
+}
+
+absl::StatusOr<MutationResult> Engine::RemoveFromSegment(SegmentId segment,
+                                                         LeadId lead) {
+  AUDIENCE_MUTATE(RemoveFromSegment(segment, lead));
+}
+
+absl::StatusOr<MutationResult> Engine::Transfer(std::span<const LeadId> leads,
+                                                SegmentId from, SegmentId to) {
+  AUDIENCE_MUTATE(Transfer(leads, from, to));
+}
+
+absl::StatusOr<std::optional<SegmentId>> Engine::ActiveSegment(
+    LeadId lead, std::string_view category) const {
+  AUDIENCE_READ;
+  return core.ActiveSegment(lead, category);
+}
+
 absl::StatusOr<std::vector<HistoryBucket>> Engine::LeadsOverTime(
     SegmentId segment, Timestamp from, Timestamp to, BucketWidth width) const {
   AUDIENCE_READ;

@@ -63,6 +63,15 @@ class EngineCore final : public SegmentMembership {
   absl::StatusOr<LoadReport> LoadEvents(std::string_view ndjson,
                                         std::string_view source);
 
+  // Manual membership and transfers
+  absl::StatusOr<MutationResult> AddToSegment(SegmentId segment, LeadId lead);
+  absl::StatusOr<MutationResult> RemoveFromSegment(SegmentId segment,
+                                                   LeadId lead);
+  absl::StatusOr<MutationResult> Transfer(std::span<const LeadId> leads,
+                                          SegmentId from, SegmentId to);
+  absl::StatusOr<std::optional<SegmentId>> ActiveSegment(
+      LeadId lead, std::string_view category) const;
+
   // Clock
   Timestamp Now() const { return now_; }
   absl::StatusOr<MutationResult> AdvanceClock(Timestamp now);
@@ -143,6 +152,14 @@ class EngineCore final : public SegmentMembership {
   absl::StatusOr<ResolvedPatch> Resolve(
       const LeadPatch& patch, absl::flat_hash_map<Row, TagList>& tags) const;
   void Apply(const ResolvedPatch& patch, TouchedRows& touched);
+  // Applies manual adds and removes to one row, then re-checks the
+  // segments reading the ones whose membership flipped (engine_manual.cc).
+  void Override(Row row, const std::vector<SegmentId>& add,
+                const std::vector<SegmentId>& remove, ChangeCause cause,
+                ChangeCollector& changes);
+  void SetActive(Row row, CategoryId category, SegmentId segment);
+  void ForgetActiveSegment(SegmentId segment);
+
   // Runs the store's upkeep once enough leads changed.
   void MaybeMaintain(size_t changed);
   // Records the changes in the history and hands them out.
@@ -167,6 +184,9 @@ class EngineCore final : public SegmentMembership {
   SegmentCatalog segments_;
   WatchIndex watch_;
   size_t changes_since_maintain_ = 0;
+  // Per lead row, its active segment per category (set by transfers).
+  absl::flat_hash_map<Row, std::vector<std::pair<CategoryId, SegmentId>>>
+      active_;
   // Reused between mutations so a small change allocates little.
   std::vector<std::pair<uint64_t, SegmentId>> queue_scratch_;
   SegmentList dirty_scratch_;

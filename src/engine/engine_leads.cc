@@ -211,7 +211,10 @@ absl::StatusOr<MutationResult> EngineCore::DeleteLeads(
                   ChangeCause::kLeadDeleted);
     });
   }
-  for (Row row : rows) store_.Delete(row);
+  for (Row row : rows) {
+    active_.erase(row);
+    store_.Delete(row);
+  }
   MaybeMaintain(rows.size());
   return Finish(changes);
 }

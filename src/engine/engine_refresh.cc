@@ -57,6 +57,13 @@ void EngineCore::RecheckRow(Row row, const std::vector<SegmentId>& segments,
   const LeadId lead = store_.lead_id(row);
   Queue& queue = queue_scratch_;
   queue.clear();
+  for (SegmentId id : segments) {
+    // The states are scattered over memory: start loading them all at once.
+    const SegmentState* s = segments_.Find(id);
+    __builtin_prefetch(&s->plan);
+    __builtin_prefetch(&s->membership);
+    __builtin_prefetch(&s->position);
+  }
   for (SegmentId id : segments) Push(queue, segments_.position(id), id);
   SegmentId id;
   while (Pop(queue, id)) {

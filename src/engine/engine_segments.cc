@@ -103,6 +103,7 @@ absl::StatusOr<MutationResult> EngineCore::DeleteSegment(SegmentId id) {
   changes.AddDiff(id, s->members(), Roaring(), ChangeCause::kSegmentEdited,
                   store_);
   Unregister(id);
+  ForgetActiveSegment(id);
   segments_.Erase(id);
   return Finish(changes);
 }

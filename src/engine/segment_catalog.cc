@@ -61,25 +61,23 @@ void SegmentCatalog::Erase(SegmentId id) {
   // need to be increasing along it, so gaps are fine.
   topo_order_.erase(std::find(topo_order_.begin(), topo_order_.end(), id));
   by_id_[id] = nullptr;
-  dependents_.erase(id);
   segments_.erase(it);
 }
 
 void SegmentCatalog::LinkRefs(const SegmentState& s, bool link) {
   for (const auto& ref : s.refs) {
     if (!ref) continue;
-    std::vector<SegmentId>& users = dependents_[*ref];
+    std::vector<SegmentId>& users = by_id_[*ref]->dependents;
     auto it = std::find(users.begin(), users.end(), s.id);
     if (link && it == users.end()) users.push_back(s.id);
     if (!link && it != users.end()) users.erase(it);
-    if (users.empty()) dependents_.erase(*ref);
   }
 }
 
 const std::vector<SegmentId>& SegmentCatalog::ReferencedBy(SegmentId id) const {
   static const std::vector<SegmentId> kNone;
-  auto it = dependents_.find(id);
-  return it == dependents_.end() ? kNone : it->second;
+  const SegmentState* s = Find(id);
+  return s == nullptr ? kNone : s->dependents;
 }
 
 bool SegmentCatalog::DependsOn(SegmentId from, SegmentId target) const {
@@ -103,8 +101,8 @@ void SegmentCatalog::RebuildOrder() {
   // Kahn's algorithm, smallest id first among the ready ones, so the order
   // is deterministic.
   absl::flat_hash_map<SegmentId, int> pending;
-  for (const auto& [id, users] : dependents_) {
-    for (SegmentId user : users) ++pending[user];
+  for (const auto& [id, s] : segments_) {
+    for (SegmentId user : s->dependents) ++pending[user];
   }
   std::vector<SegmentId> ready;
   for (const auto& [id, s] : segments_) {

@@ -35,6 +35,8 @@ struct SegmentState {
   SegmentMembers membership;
   SegmentHistory history;
   uint64_t position = 0;  // rank in the catalog's topological order
+  // Segments whose filters reference this one (kept by the catalog).
+  std::vector<SegmentId> dependents;
   const Roaring& members() const { return membership.members(); }
 };
 
@@ -80,7 +82,6 @@ class SegmentCatalog {
   // Every id handed out, for O(1) lookups; null once deleted.
   std::vector<SegmentState*> by_id_ = {nullptr};
   uint64_t next_position_ = 0;
-  absl::flat_hash_map<SegmentId, std::vector<SegmentId>> dependents_;
   SegmentId next_id_ = 1;
 };
 

@@ -13,13 +13,13 @@ void SegmentMembers::Materialize() {
 }
 
 bool SegmentMembers::SetMatch(Row row, bool match) {
-  if (match == matches_.contains(row)) return false;
-  const bool was = IsMember(row);
-  match ? matches_.add(row) : matches_.remove(row);
-  if (!overridden()) return true;
-  const bool now = (match || added_.contains(row)) && !removed_.contains(row);
-  if (now != was) now ? members_.add(row) : members_.remove(row);
-  return now != was;
+  // One traversal finds and changes the bit.
+  const bool changed =
+      match ? matches_.addChecked(row) : matches_.removeChecked(row);
+  if (!changed || !overridden()) return changed;
+  if (added_.contains(row) || removed_.contains(row)) return false;
+  match ? members_.add(row) : members_.remove(row);
+  return true;
 }
 
 Roaring SegmentMembers::ReplaceMatches(const Roaring& scope, Roaring fresh) {

@@ -96,6 +96,10 @@ class Protocol::Impl {
         {"patch_leads", &Impl::PatchLeads},
         {"delete_leads", &Impl::DeleteLeads},
         {"leads_over_time", &Impl::LeadsOverTime},
+        {"add_to_segment", &Impl::AddToSegment},
+        {"remove_from_segment", &Impl::RemoveFromSegment},
+        {"transfer", &Impl::Transfer},
+        {"active_segment", &Impl::ActiveSegment},
         {"get_lead", &Impl::GetLead},
         {"event", &Impl::RecordEvent},
         {"advance_clock", &Impl::AdvanceClock},
@@ -308,6 +312,48 @@ class Protocol::Impl {
                        return JsonUint64(e, "id");
                      }));
     return Mutation(engine_.DeleteLeads(ids), out);
+  }
+
+  absl::Status AddToSegment(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(LeadId lead, RequireLeadId(cmd, "lead"));
+    ASSIGN_OR_RETURN(SegmentId id, SegmentArg(cmd, "segment"));
+    return Mutation(engine_.AddToSegment(id, lead), out);
+  }
+
+  absl::Status RemoveFromSegment(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(LeadId lead, RequireLeadId(cmd, "lead"));
+    ASSIGN_OR_RETURN(SegmentId id, SegmentArg(cmd, "segment"));
+    return Mutation(engine_.RemoveFromSegment(id, lead), out);
+  }
+
+  // {"lead": 7} or {"leads": [7, 8]} (a batch: all move or none).
+  absl::Status Transfer(object cmd, JsonWriter& out) {
+    std::vector<LeadId> leads;
+    if (Member(cmd, "leads")) {
+      ASSIGN_OR_RETURN(leads, ListOf<LeadId>(cmd, "leads", [](element e) {
+                         return JsonUint64(e, "lead");
+                       }));
+    } else {
+      ASSIGN_OR_RETURN(LeadId lead, RequireLeadId(cmd, "lead"));
+      leads.push_back(lead);
+    }
+    ASSIGN_OR_RETURN(SegmentId from, SegmentArg(cmd, "from"));
+    ASSIGN_OR_RETURN(SegmentId to, SegmentArg(cmd, "to"));
+    return Mutation(engine_.Transfer(leads, from, to), out);
+  }
+
+  absl::Status ActiveSegment(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(LeadId lead, RequireLeadId(cmd, "lead"));
+    ASSIGN_OR_RETURN(std::string category, RequireString(cmd, "category"));
+    ASSIGN_OR_RETURN(std::optional<SegmentId> active,
+                     engine_.ActiveSegment(lead, category));
+    out.Key("segment");
+    if (active) {
+      out.String(NameOf(*active));
+    } else {
+      out.Null();
+    }
+    return absl::OkStatus();
   }
 
   absl::Status LeadsOverTime(object cmd, JsonWriter& out) {

@@ -199,12 +199,26 @@ bool ReferenceModel::Holds(const Condition& c, LeadId id,
 std::set<LeadId> ReferenceModel::Evaluate(const SegmentDefinition& def) const {
   std::set<LeadId> out;
   if (def.filters.empty()) return out;
+  // Referenced segments are evaluated once for all leads (see Members).
+  std::map<std::string, std::set<LeadId>> memo;
+  const bool top = memo_ == nullptr;
+  if (top) memo_ = &memo;
   for (const auto& [id, lead] : leads) {
     bool all =
         std::all_of(def.filters.begin(), def.filters.end(),
                     [&](const Condition& c) { return Holds(c, id, lead); });
     if (all) out.insert(id);
   }
+  if (top) memo_ = nullptr;
+  return out;
+}
+
+std::map<std::string, std::set<LeadId>> ReferenceModel::AllMembers() const {
+  std::map<std::string, std::set<LeadId>> memo;
+  memo_ = &memo;
+  std::map<std::string, std::set<LeadId>> out;
+  for (const auto& [name, def] : segments) out[name] = Members(name);
+  memo_ = nullptr;
   return out;
 }
 
@@ -220,7 +234,15 @@ std::set<LeadId> ReferenceModel::Members(const std::string& segment) const {
     out = cached->second;
   } else {
     for (const auto& [name, def] : segments) {
-      if (Fold(name) == Fold(segment)) out = Evaluate(def);
+      if (Fold(name) != Fold(segment)) continue;
+      // members = (matches | added) - removed
+      out = Evaluate(def);
+      if (auto a = added.find(name); a != added.end()) {
+        out.insert(a->second.begin(), a->second.end());
+      }
+      if (auto r = removed.find(name); r != removed.end()) {
+        for (LeadId id : r->second) out.erase(id);
+      }
     }
     (*memo_)[Fold(segment)] = out;
   }

@@ -35,6 +35,25 @@ class ReferenceModel {
   std::map<LeadId, ModelLead> leads;
   // Segments by name (as created); definitions reference others by name.
   std::map<std::string, SegmentDefinition> segments;
+  // Manual overrides by segment name; disjoint per segment.
+  std::map<std::string, std::set<LeadId>> added;
+  std::map<std::string, std::set<LeadId>> removed;
+
+  // A manual add (remove) clears the lead's removal (add).
+  void AddManually(const std::string& segment, LeadId id) {
+    removed[segment].erase(id);
+    added[segment].insert(id);
+  }
+  void RemoveManually(const std::string& segment, LeadId id) {
+    added[segment].erase(id);
+    removed[segment].insert(id);
+  }
+  // Drops a deleted lead from every override.
+  void ForgetLead(LeadId id) {
+    leads.erase(id);
+    for (auto& [name, ids] : added) ids.erase(id);
+    for (auto& [name, ids] : removed) ids.erase(id);
+  }
 
   // Stores the lead as the engine should: "" and [] are empty, "" tags are
   // dropped, case-insensitive duplicate tags keep the first spelling.
@@ -42,6 +61,8 @@ class ReferenceModel {
 
   // Members of a saved segment, ascending.
   std::set<LeadId> Members(const std::string& segment) const;
+  // Members of every saved segment, by name (one evaluation each).
+  std::map<std::string, std::set<LeadId>> AllMembers() const;
   // Members of a definition (segment references resolved by name).
   std::set<LeadId> Evaluate(const SegmentDefinition& def) const;
   bool Holds(const Condition& c, LeadId id, const ModelLead& lead) const;

@@ -386,6 +386,53 @@ TEST_CASE("Protocol batches of leads", "[io]") {
   s.Ok(R"({"op":"upsert_leads","leads":[]})", {"changes"});
 }
 
+TEST_CASE("Protocol manual membership and transfers", "[io]") {
+  Session s;
+  s.Ok(R"({"op":"create_category","name":"Stage"})", {"id", "changes"});
+  s.Ok(
+      R"({"op":"create_segment","segment":{"name":"Cold","category":"Stage"}})",
+      {"id", "changes"});
+  s.Ok(
+      R"({"op":"create_segment","segment":{"name":"Warm","category":"Stage"}})",
+      {"id", "changes"});
+  s.Ok(R"({"op":"create_segment","segment":{"name":"List"}})",
+       {"id", "changes"});
+  s.Ok(R"({"op":"upsert_leads","leads":[{"id":1},{"id":2}]})", {"changes"});
+  object o =
+      s.Ok(R"({"op":"add_to_segment","lead":1,"segment":"cold"})", {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"Cold","lead":1,"change":"entered"}])");
+  o = s.Ok(R"({"op":"active_segment","lead":1,"category":"stage"})",
+           {"segment"});
+  CHECK(simdjson::minify(o["segment"].value_unsafe()) == "null");
+  o = s.Ok(R"({"op":"transfer","lead":1,"from":"Cold","to":"Warm"})",
+           {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"Cold","lead":1,"change":"left"},)"
+                      R"({"segment":"Warm","lead":1,"change":"entered"}])");
+  o = s.Ok(R"({"op":"active_segment","lead":1,"category":"Stage"})",
+           {"segment"});
+  CHECK(simdjson::minify(o["segment"].value_unsafe()) == R"("Warm")");
+  o = s.Ok(R"({"op":"transfer","leads":[1],"from":"Warm","to":"List"})",
+           {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"List","lead":1,"change":"entered"}])");
+  s.Error(R"({"op":"transfer","lead":2,"from":"Cold","to":"Warm"})",
+          "FAILED_PRECONDITION", "lead 2 is not a member of \"Cold\"");
+  s.Error(R"({"op":"transfer","leads":[1,2],"from":"Warm","to":"Cold"})",
+          "FAILED_PRECONDITION", "leads[1]: lead 2 is not a member");
+  s.Error(R"({"op":"transfer","lead":1,"from":"Warm","to":"warm"})",
+          "INVALID_ARGUMENT", "itself");
+  s.Error(R"({"op":"transfer","lead":1,"from":"Warm"})", "INVALID_ARGUMENT",
+          "missing \"to\"");
+  s.Error(R"({"op":"add_to_segment","lead":9,"segment":"List"})", "NOT_FOUND",
+          "unknown lead 9");
+  s.Error(R"({"op":"remove_from_segment","lead":1,"segment":"Nope"})",
+          "NOT_FOUND", "Nope");
+  s.Error(R"({"op":"active_segment","lead":1,"category":"Nope"})", "NOT_FOUND",
+          "Nope");
+  o = s.Ok(R"({"op":"remove_from_segment","lead":1,"segment":"List"})",
+           {"changes"});
+  CHECK(Changes(o) == R"([{"segment":"List","lead":1,"change":"left"}])");
+}
+
 TEST_CASE("Protocol leads over time", "[io]") {
   Session s;
   s.Ok(R"({"op":"create_segment","segment":{"name":"All",)"
