@@ -41,10 +41,10 @@ struct Lead {
 // field in both `set` and `unset` is an error.
 struct LeadPatch {
   LeadId id = 0;
-  FieldValues set;
-  std::vector<std::string> unset;
-  std::vector<std::string> add_tags;
-  std::vector<std::string> remove_tags;
+  FieldValues set = {};
+  std::vector<std::string> unset = {};
+  std::vector<std::string> add_tags = {};
+  std::vector<std::string> remove_tags = {};
 };
 
 // One activity event of a lead. Types are open-ended, case-sensitive names

@@ -103,12 +103,13 @@ absl::StatusOr<EngineCore::ResolvedPatch> EngineCore::Resolve(
 }
 
 void EngineCore::Apply(const ResolvedPatch& patch, TouchedRows& touched) {
+  // Only watched fields can flip a segment; the naive path re-checks every
+  // segment and reads no before-values.
+  touched.Touch(patch.row);
   auto note = [&](FieldId field) {
-    if (watch_.Watches(field) || !options_.incremental_index) {
+    if (options_.incremental_index && watch_.Watches(field)) {
       touched.Before(patch.row, field,
                      [&] { return store_.GetValue(patch.row, field); });
-    } else {
-      touched.Touch(patch.row);
     }
   };
   for (const auto& [id, input] : patch.fields) {
@@ -152,7 +153,7 @@ absl::StatusOr<MutationResult> EngineCore::UpsertLeads(
   for (const LeadRecord& record : records) {
     if (std::optional<Row> row = store_.Find(record.id)) {
       for (FieldId f = 0; f < schema.size(); ++f) {
-        if (!watch_.Watches(f) && options_.incremental_index) continue;
+        if (!options_.incremental_index || !watch_.Watches(f)) continue;
         touched.Before(*row, f, [&] { return store_.GetValue(*row, f); });
       }
       touched.Touch(*row);

@@ -24,19 +24,16 @@ void Push(Queue& queue, uint64_t position, SegmentId id) {
 
 // Pops the next segment in dependency order, skipping repeats.
 bool Pop(Queue& queue, SegmentId& id) {
-  while (!queue.empty()) {
+  if (queue.empty()) return false;
+  std::pop_heap(queue.begin(), queue.end(), std::greater<>());
+  id = queue.back().second;
+  queue.pop_back();
+  // A segment queued twice sits next to itself in the heap order.
+  while (!queue.empty() && queue.front().second == id) {
     std::pop_heap(queue.begin(), queue.end(), std::greater<>());
-    const SegmentId next = queue.back().second;
     queue.pop_back();
-    // A segment queued twice sits next to itself in the heap order.
-    while (!queue.empty() && queue.front().second == next) {
-      std::pop_heap(queue.begin(), queue.end(), std::greater<>());
-      queue.pop_back();
-    }
-    id = next;
-    return true;
   }
-  return false;
+  return true;
 }
 
 Timestamp SaturatingAdd(Timestamp a, int64_t b) {

@@ -118,7 +118,6 @@ void WatchIndex::Update(SegmentId segment, const PredicateReads& r, bool add) {
       AddTo(w.presence, segment, add);
       break;
     case Watch::kRange:
-      AddBound(w.lows, r.range.lo, segment, add);
       AddBound(w.highs, r.range.hi, segment, add);
       AddRange(w.ranges, {r.range.lo, r.range.hi, segment}, add);
       break;
@@ -158,7 +157,11 @@ void WatchIndex::FieldChanged(FieldId field, FieldType type,
       uint64_t b = KeyOf(type, after);
       if (a > b) std::swap(a, b);
       if (a != b) {
-        InsertBetween(w.lows, a + 1, b, out);
+        for (auto it = std::lower_bound(w.ranges.begin(), w.ranges.end(),
+                                        RangeWatch{a + 1, 0, 0});
+             it != w.ranges.end() && it->lo <= b; ++it) {
+          out->push_back(it->segment);
+        }
         InsertBetween(w.highs, a, b - 1, out);
       }
     } else if (had || has) {
@@ -204,8 +207,7 @@ size_t WatchIndex::MemoryBytes() const {
   for (const FieldWatch& w : fields_) {
     bytes += (w.any.capacity() + w.presence.capacity()) * sizeof(SegmentId) +
              w.ranges.capacity() * sizeof(RangeWatch) +
-             (w.lows.capacity() + w.highs.capacity()) *
-                 sizeof(std::pair<uint64_t, SegmentId>);
+             w.highs.capacity() * sizeof(std::pair<uint64_t, SegmentId>);
     for (const auto& [term, list] : w.terms) {
       bytes += term.capacity() + list.capacity() * sizeof(SegmentId) + 32;
     }

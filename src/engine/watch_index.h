@@ -81,9 +81,8 @@ class WatchIndex {
   struct FieldWatch {
     std::vector<SegmentId> any;       // any change of the value
     std::vector<SegmentId> presence;  // empty <-> not empty
-    Bounds lows;                      // range predicates' low keys
-    Bounds highs;                     // ... and high keys
     std::vector<RangeWatch> ranges;   // every range, sorted by lo
+    Bounds highs;                     // the ranges' high keys, sorted
     absl::flat_hash_map<std::string, std::vector<SegmentId>> terms;
     size_t count = 0;
   };
