@@ -93,7 +93,6 @@ class WatchIndex {
 
   // Registers (add) or unregisters one predicate.
   void Update(SegmentId segment, const PredicateReads& reads, bool add);
-  static bool HoldsForEmptyLead(const Predicate& p);
 
   std::vector<FieldWatch> fields_;
   absl::flat_hash_map<std::string, ActivityWatch> activities_;
