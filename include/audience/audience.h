@@ -2,6 +2,7 @@
 #ifndef AUDIENCE_AUDIENCE_H_
 #define AUDIENCE_AUDIENCE_H_
 
+#include "audience/campaign.h"    // IWYU pragma: export
 #include "audience/engine.h"      // IWYU pragma: export
 #include "audience/filter.h"      // IWYU pragma: export
 #include "audience/json.h"        // IWYU pragma: export

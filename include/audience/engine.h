@@ -1,4 +1,5 @@
-// The engine: leads, segments, categories and the clock, behind one facade.
+// The engine: leads, segments, categories, campaigns and the clock, behind
+// one facade.
 //
 // An Engine is safe for concurrent access from multiple threads without
 // external synchronization: queries (const methods) run concurrently with
@@ -16,12 +17,14 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <roaring/roaring64map.hh>
 #include <span>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "audience/campaign.h"
 #include "audience/lead.h"
 #include "audience/membership.h"
 #include "audience/options.h"
@@ -68,11 +71,17 @@ class Engine {
   // ALREADY_EXISTS a taken name.
   absl::StatusOr<MutationResult> CreateSegment(const SegmentDefinition& def);
   // Replaces the whole definition and re-evaluates; reports the difference.
+  // FAILED_PRECONDITION when it makes non-public a segment that a campaign
+  // active now uses as a source (names the campaigns).
   absl::StatusOr<MutationResult> UpdateSegment(SegmentId id,
                                                const SegmentDefinition& def);
   // Deletes permanently; members are reported as left. FAILED_PRECONDITION
-  // while other segments' filters reference it (names them).
-  absl::StatusOr<MutationResult> DeleteSegment(SegmentId id);
+  // while other segments' filters reference it (names them; `force` does
+  // not help), or while campaigns in any status name it unless `force`: a
+  // forced delete detaches it from them and reports them in
+  // detached_campaigns.
+  absl::StatusOr<MutationResult> DeleteSegment(SegmentId id,
+                                               bool force = false);
 
   // NOT_FOUND when no segment has this name (case-insensitive).
   absl::StatusOr<SegmentId> FindSegment(std::string_view name) const;
@@ -135,6 +144,54 @@ class Engine {
   // (nullopt if none, or once that segment is deleted).
   absl::StatusOr<std::optional<SegmentId>> ActiveSegment(
       LeadId lead, std::string_view category) const;
+
+  // --- Campaigns ----------------------------------------------------------
+
+  // Validates and saves a campaign. INVALID_ARGUMENT for a bad name, a
+  // missing start or end < start; NOT_FOUND for an unknown segment;
+  // FAILED_PRECONDITION for a source that is not public; ALREADY_EXISTS for
+  // a taken name.
+  absl::StatusOr<CampaignId> CreateCampaign(const CampaignDefinition& def);
+  // Replaces the whole definition (same checks); participation is kept.
+  absl::Status UpdateCampaign(CampaignId id, const CampaignDefinition& def);
+  // Deletes the campaign and its participation records.
+  absl::Status DeleteCampaign(CampaignId id);
+  absl::StatusOr<CampaignId> FindCampaign(std::string_view name) const;
+  absl::StatusOr<Campaign> GetCampaign(CampaignId id) const;
+  std::vector<Campaign> ListCampaigns() const;  // by id
+
+  // The audience: the union of the sources' members, as lead ids.
+  absl::StatusOr<Roaring64Map> CampaignAudience(CampaignId id) const;
+  absl::StatusOr<uint64_t> CampaignAudienceCount(CampaignId id) const;
+  // A page of the audience in ascending lead id order (see Members).
+  absl::StatusOr<MembersPage> CampaignAudiencePage(CampaignId id,
+                                                   std::optional<LeadId> after,
+                                                   size_t limit) const;
+
+  // Performs (score change, segment add / remove, transfer: changes with
+  // cause kFilter, kManual and kTransfer) or records (email, SMS, custom) an
+  // action of the campaign on a lead, in any campaign status; the lead then
+  // has participated in the campaign. NOT_FOUND for an unknown lead or
+  // segment; the errors of PatchLead / AddToSegment / Transfer otherwise. A
+  // failed action records nothing.
+  absl::StatusOr<MutationResult> RecordCampaignAction(
+      CampaignId campaign, const CampaignAction& action);
+  // The lead's participation, by campaign id (campaigns with no action of
+  // the lead are left out).
+  absl::StatusOr<std::vector<Participation>> LeadCampaigns(LeadId lead) const;
+
+  // --- Statistics and views -----------------------------------------------
+
+  // Totals, campaign counts at the engine's clock and per-campaign usage.
+  // Cost: a few bitmap intersections per campaign using the segment.
+  absl::StatusOr<SegmentStats> Stats(SegmentId segment) const;
+  // The leads tab: members after `after` (exclusive) in ascending lead id
+  // order with their details. INVALID_ARGUMENT unless 1 <= limit <= 1000.
+  absl::StatusOr<LeadsPage> SegmentLeads(SegmentId segment,
+                                         std::optional<LeadId> after,
+                                         size_t limit) const;
+  // Every segment the lead is in, and its active segments.
+  absl::StatusOr<LeadSegments> SegmentsOf(LeadId lead) const;
 
   // --- Clock --------------------------------------------------------------
 

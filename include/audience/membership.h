@@ -44,6 +44,8 @@ struct MutationResult {
   // The new entity's id for Create* calls, otherwise 0.
   uint64_t id = 0;
   std::vector<MembershipChange> changes;
+  // The campaigns a forced DeleteSegment detached the segment from, by id.
+  std::vector<CampaignId> detached_campaigns = {};
 };
 
 // Bulk NDJSON load outcome. A bad line is rejected with an error naming the

@@ -9,10 +9,11 @@ namespace audience {
 // The host's identifier of a lead. Every value, 0 included, is valid.
 using LeadId = uint64_t;
 
-// Assigned by the engine when a segment or category is created; stable and
-// never reused, even after a delete.
+// Assigned by the engine when a segment, category or campaign is created;
+// stable and never reused, even after a delete.
 using SegmentId = uint32_t;
 using CategoryId = uint32_t;
+using CampaignId = uint32_t;
 
 // Unix seconds, UTC.
 using Timestamp = int64_t;

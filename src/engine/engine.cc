@@ -128,8 +128,8 @@ absl::StatusOr<MutationResult> Engine::UpdateSegment(
   AUDIENCE_MUTATE(UpdateSegment(id, def));
 }
 
-absl::StatusOr<MutationResult> Engine::DeleteSegment(SegmentId id) {
-  AUDIENCE_MUTATE(DeleteSegment(id));
+absl::StatusOr<MutationResult> Engine::DeleteSegment(SegmentId id, bool force) {
+  AUDIENCE_MUTATE(DeleteSegment(id, force));
 }
 
 absl::StatusOr<SegmentId> Engine::FindSegment(std::string_view name) const {
@@ -261,6 +261,79 @@ absl::StatusOr<std::vector<HistoryBucket>> Engine::LeadsOverTime(
     SegmentId segment, Timestamp from, Timestamp to, BucketWidth width) const {
   AUDIENCE_READ;
   return core.LeadsOverTime(segment, from, to, width);
+}
+
+absl::StatusOr<CampaignId> Engine::CreateCampaign(
+    const CampaignDefinition& def) {
+  AUDIENCE_MUTATE(CreateCampaign(def));
+}
+
+absl::Status Engine::UpdateCampaign(CampaignId id,
+                                    const CampaignDefinition& def) {
+  AUDIENCE_MUTATE(UpdateCampaign(id, def));
+}
+
+absl::Status Engine::DeleteCampaign(CampaignId id) {
+  AUDIENCE_MUTATE(DeleteCampaign(id));
+}
+
+absl::StatusOr<CampaignId> Engine::FindCampaign(std::string_view name) const {
+  AUDIENCE_READ;
+  return core.FindCampaign(name);
+}
+
+absl::StatusOr<Campaign> Engine::GetCampaign(CampaignId id) const {
+  AUDIENCE_READ;
+  return core.GetCampaign(id);
+}
+
+std::vector<Campaign> Engine::ListCampaigns() const {
+  AUDIENCE_READ;
+  return core.ListCampaigns();
+}
+
+absl::StatusOr<Roaring64Map> Engine::CampaignAudience(CampaignId id) const {
+  AUDIENCE_READ;
+  return core.CampaignAudience(id);
+}
+
+absl::StatusOr<uint64_t> Engine::CampaignAudienceCount(CampaignId id) const {
+  AUDIENCE_READ;
+  return core.CampaignAudienceCount(id);
+}
+
+absl::StatusOr<MembersPage> Engine::CampaignAudiencePage(
+    CampaignId id, std::optional<LeadId> after, size_t limit) const {
+  AUDIENCE_READ;
+  return core.CampaignAudiencePage(id, after, limit);
+}
+
+absl::StatusOr<MutationResult> Engine::RecordCampaignAction(
+    CampaignId campaign, const CampaignAction& action) {
+  AUDIENCE_MUTATE(RecordCampaignAction(campaign, action));
+}
+
+absl::StatusOr<std::vector<Participation>> Engine::LeadCampaigns(
+    LeadId lead) const {
+  AUDIENCE_READ;
+  return core.LeadCampaigns(lead);
+}
+
+absl::StatusOr<SegmentStats> Engine::Stats(SegmentId segment) const {
+  AUDIENCE_READ;
+  return core.Stats(segment);
+}
+
+absl::StatusOr<LeadsPage> Engine::SegmentLeads(SegmentId segment,
+                                               std::optional<LeadId> after,
+                                               size_t limit) const {
+  AUDIENCE_READ;
+  return core.SegmentLeads(segment, after, limit);
+}
+
+absl::StatusOr<LeadSegments> Engine::SegmentsOf(LeadId lead) const {
+  AUDIENCE_READ;
+  return core.SegmentsOf(lead);
 }
 
 ListenerId Engine::AddListener(ChangeListener listener) {

@@ -12,6 +12,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "audience/engine.h"
+#include "campaigns/campaign_registry.h"
 #include "engine/category_registry.h"
 #include "engine/change_collector.h"
 #include "engine/segment_catalog.h"
@@ -46,7 +47,7 @@ class EngineCore final : public SegmentMembership {
   absl::StatusOr<MutationResult> CreateSegment(const SegmentDefinition& def);
   absl::StatusOr<MutationResult> UpdateSegment(SegmentId id,
                                                const SegmentDefinition& def);
-  absl::StatusOr<MutationResult> DeleteSegment(SegmentId id);
+  absl::StatusOr<MutationResult> DeleteSegment(SegmentId id, bool force);
   absl::StatusOr<SegmentId> FindSegment(std::string_view name) const;
   absl::StatusOr<Segment> GetSegment(SegmentId id) const;
   std::vector<Segment> ListSegments() const;
@@ -71,6 +72,31 @@ class EngineCore final : public SegmentMembership {
                                           SegmentId from, SegmentId to);
   absl::StatusOr<std::optional<SegmentId>> ActiveSegment(
       LeadId lead, std::string_view category) const;
+
+  // Campaigns (engine_campaigns.cc)
+  absl::StatusOr<CampaignId> CreateCampaign(const CampaignDefinition& def);
+  absl::Status UpdateCampaign(CampaignId id, const CampaignDefinition& def);
+  absl::Status DeleteCampaign(CampaignId id);
+  absl::StatusOr<CampaignId> FindCampaign(std::string_view name) const {
+    return campaigns_.names().Lookup(name);
+  }
+  absl::StatusOr<Campaign> GetCampaign(CampaignId id) const;
+  std::vector<Campaign> ListCampaigns() const;
+  absl::StatusOr<Roaring64Map> CampaignAudience(CampaignId id) const;
+  absl::StatusOr<uint64_t> CampaignAudienceCount(CampaignId id) const;
+  absl::StatusOr<MembersPage> CampaignAudiencePage(CampaignId id,
+                                                   std::optional<LeadId> after,
+                                                   size_t limit) const;
+  absl::StatusOr<MutationResult> RecordCampaignAction(
+      CampaignId campaign, const CampaignAction& action);
+  absl::StatusOr<std::vector<Participation>> LeadCampaigns(LeadId lead) const;
+
+  // Statistics and views (engine_stats.cc)
+  absl::StatusOr<SegmentStats> Stats(SegmentId segment) const;
+  absl::StatusOr<LeadsPage> SegmentLeads(SegmentId segment,
+                                         std::optional<LeadId> after,
+                                         size_t limit) const;
+  absl::StatusOr<LeadSegments> SegmentsOf(LeadId lead) const;
 
   // Clock
   Timestamp Now() const { return now_; }
@@ -108,6 +134,15 @@ class EngineCore final : public SegmentMembership {
       bool preview) const;
   EvalContext Context() const { return EvalContext{store_, now_, *this}; }
   const SegmentState* FindState(SegmentId id) const;
+  absl::StatusOr<const CampaignState*> GetCampaignState(CampaignId id) const;
+  // A campaign definition checked and resolved, ready to be saved as
+  // `self` (nullopt for a new campaign).
+  absl::StatusOr<std::unique_ptr<CampaignState>> PrepareCampaign(
+      const CampaignDefinition& def, std::optional<CampaignId> self) const;
+  // The union of a campaign's sources' members.
+  Roaring AudienceRows(const CampaignState& c) const;
+  // Performs an engine action of a campaign (score, segments, transfer).
+  absl::StatusOr<MutationResult> PerformAction(const CampaignAction& action);
   absl::StatusOr<const SegmentState*> GetState(SegmentId id) const;
   absl::StatusOr<Row> GetRow(LeadId id) const;
   Segment Describe(const SegmentState& s) const;
@@ -182,6 +217,7 @@ class EngineCore final : public SegmentMembership {
   LeadStore store_;
   CategoryRegistry categories_;
   SegmentCatalog segments_;
+  CampaignRegistry campaigns_;
   WatchIndex watch_;
   size_t changes_since_maintain_ = 0;
   // Per lead row, its active segment per category (set by transfers).

@@ -212,6 +212,7 @@ absl::StatusOr<MutationResult> EngineCore::DeleteLeads(
                   ChangeCause::kLeadDeleted);
     });
   }
+  campaigns_.ForgetRows(gone);
   for (Row row : rows) {
     active_.erase(row);
     store_.Delete(row);

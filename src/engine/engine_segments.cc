@@ -76,8 +76,21 @@ absl::StatusOr<MutationResult> EngineCore::CreateSegment(
 
 absl::StatusOr<MutationResult> EngineCore::UpdateSegment(
     SegmentId id, const SegmentDefinition& def) {
-  RETURN_IF_ERROR(GetState(id).status());
+  ASSIGN_OR_RETURN(const SegmentState* old, GetState(id));
   ASSIGN_OR_RETURN(auto state, Prepare(def, id, false));
+  if (old->is_public && !state->is_public) {
+    std::vector<std::string> users;
+    for (const CampaignState* c : campaigns_.UsersOf(id)) {
+      if (c->IsSource(id) && c->ActiveAt(now_)) users.push_back(Quote(c->name));
+    }
+    if (!users.empty()) {
+      return absl::FailedPreconditionError(
+          StrCat("segment ", Quote(old->name),
+                 " cannot become non-public: it is a source of active "
+                 "campaigns ",
+                 absl::StrJoin(users, ", ")));
+    }
+  }
   Unregister(id);
   segments_.Redefine(id, std::move(state));
   Register(id);
@@ -88,7 +101,8 @@ absl::StatusOr<MutationResult> EngineCore::UpdateSegment(
   return Finish(changes);
 }
 
-absl::StatusOr<MutationResult> EngineCore::DeleteSegment(SegmentId id) {
+absl::StatusOr<MutationResult> EngineCore::DeleteSegment(SegmentId id,
+                                                         bool force) {
   ASSIGN_OR_RETURN(const SegmentState* s, GetState(id));
   std::vector<std::string> users;
   for (SegmentId user : segments_.ReferencedBy(id)) {
@@ -99,13 +113,29 @@ absl::StatusOr<MutationResult> EngineCore::DeleteSegment(SegmentId id) {
         StrCat("segment ", Quote(s->name), " is referenced by the filters of ",
                absl::StrJoin(users, ", ")));
   }
+  std::vector<CampaignState*> campaigns = campaigns_.UsersOf(id);
+  if (!campaigns.empty() && !force) {
+    std::vector<std::string> names;
+    for (const CampaignState* c : campaigns) names.push_back(Quote(c->name));
+    return absl::FailedPreconditionError(
+        StrCat("segment ", Quote(s->name), " is used by campaigns ",
+               absl::StrJoin(names, ", "), " (force the delete to detach it)"));
+  }
+  std::vector<CampaignId> detached;
+  for (CampaignState* c : campaigns) {
+    std::erase(c->sources, id);
+    std::erase(c->workflow, id);
+    detached.push_back(c->id);
+  }
   ChangeCollector changes(now_);
   changes.AddDiff(id, s->members(), Roaring(), ChangeCause::kSegmentEdited,
                   store_);
   Unregister(id);
   ForgetActiveSegment(id);
   segments_.Erase(id);
-  return Finish(changes);
+  MutationResult result = Finish(changes);
+  result.detached_campaigns = std::move(detached);
+  return result;
 }
 
 absl::StatusOr<SegmentId> EngineCore::FindSegment(std::string_view name) const {
