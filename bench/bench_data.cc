@@ -3,10 +3,101 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "synthetic_data.h"
 
 namespace audience::bench {
+
+namespace {
+
+const std::vector<std::string> kCountries = {"US", "GB", "DE", "FR", "CA",
+                                             "ES", "IT", "NL", "BR", "IN"};
+const std::vector<std::string> kStages = {"lead", "mql", "sql", "opportunity",
+                                          "customer"};
+const std::vector<std::string> kTags = {"newsletter", "vip",   "webinar",
+                                        "trial",      "smb",   "partner",
+                                        "event",      "ebook", "beta"};
+const std::vector<std::string> kPlans = {"free", "starter", "pro",
+                                         "enterprise"};
+
+}  // namespace
+
+Condition Field(std::string field, Op op, Operand value) {
+  return Condition::Field(std::move(field), op, std::move(value));
+}
+
+SegmentDefinition MixedSegment(int i, int total, std::mt19937_64& rng) {
+  auto pick = [&](const std::vector<std::string>& v) {
+    return v[rng() % v.size()];
+  };
+  auto num = [&](int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo));
+  };
+  SegmentDefinition d;
+  d.name = "segment " + std::to_string(i);
+  std::vector<Condition>& f = d.filters;
+  if (i < total / 10) {  // score
+    const int64_t t = num(0, 1000);
+    switch (i % 4) {
+      case 0:
+        f.push_back(Field("score", Op::kGte, t));
+        break;
+      case 1:
+        f.push_back(Field("score", Op::kLt, t));
+        break;
+      case 2:
+        f.push_back(Field("score", Op::kBetween,
+                          std::vector<Scalar>{t, t + num(10, 200)}));
+        break;
+      default:
+        f.push_back(Field("score", Op::kGte, t));
+        f.push_back(Field("country", Op::kEq, pick(kCountries)));
+    }
+  } else if (i < total / 10 + total / 100) {  // clock windows
+    if (i % 2 == 0) {
+      f.push_back(Field("created_at", Op::kWithinLast,
+                        Duration{num(1, 120), Duration::Unit::kDays}));
+    } else {
+      f.push_back(Condition::Activity(
+          pick({"email_open", "page_visit", "email_click", "form_submit"}),
+          Op::kDid, std::nullopt, 1, num(1, 30)));
+    }
+  } else {
+    switch (i % 6) {
+      case 0:
+        f.push_back(Field("country", Op::kEq, pick(kCountries)));
+        f.push_back(Field("stage", Op::kNeq, pick(kStages)));
+        break;
+      case 1:
+        f.push_back(Field("tags", Op::kHas, pick(kTags)));
+        f.push_back(Field("stage", Op::kEq, pick(kStages)));
+        break;
+      case 2:
+        f.push_back(Field("plan", Op::kIn,
+                          std::vector<Scalar>{pick(kPlans), pick(kPlans)}));
+        f.push_back(Field("country", Op::kEq, pick(kCountries)));
+        break;
+      case 3:
+        f.push_back(Field("opted_in", Op::kEq, true));
+        f.push_back(Field("tags", Op::kHasAny,
+                          std::vector<Scalar>{pick(kTags), pick(kTags)}));
+        break;
+      case 4:
+        f.push_back(Field("mrr", Op::kGte, static_cast<double>(num(0, 500))));
+        f.push_back(Field("plan", Op::kNeq, pick(kPlans)));
+        break;
+      default:
+        f.push_back(Field("email", Op::kEndsWith,
+                          pick({".com", ".io", ".org", ".de"})));
+        f.push_back(
+            Field("country", Op::kIn,
+                  std::vector<Scalar>{pick(kCountries), pick(kCountries)}));
+    }
+  }
+  return d;
+}
 
 EngineCore& SyntheticCore(uint64_t leads) {
   static auto* cores = new std::map<uint64_t, std::unique_ptr<EngineCore>>();

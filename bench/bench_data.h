@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <random>
+#include <string>
 
 #include "engine/engine_core.h"
 
@@ -12,6 +14,16 @@ namespace audience::bench {
 
 // An EngineCore loaded with `leads` synthetic leads and their events.
 EngineCore& SyntheticCore(uint64_t leads);
+
+// Condition shorthand.
+Condition Field(std::string field, Op op, Operand value = {});
+
+// The i-th of `total` segments of the benchmark mix, deterministic in i:
+// the first tenth read score (thresholds, ranges, score and country), the
+// next hundredth have clock windows (created_at within_last, activity
+// within days), the rest mix two conditions over keywords, tags, numbers
+// and email suffixes.
+SegmentDefinition MixedSegment(int i, int total, std::mt19937_64& rng);
 
 }  // namespace audience::bench
 

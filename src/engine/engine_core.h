@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "audience/engine.h"
 #include "campaigns/campaign_registry.h"
+#include "engine/active_segments.h"
 #include "engine/category_registry.h"
 #include "engine/change_collector.h"
 #include "engine/segment_catalog.h"
@@ -187,13 +188,15 @@ class EngineCore final : public SegmentMembership {
   absl::StatusOr<ResolvedPatch> Resolve(
       const LeadPatch& patch, absl::flat_hash_map<Row, TagList>& tags) const;
   void Apply(const ResolvedPatch& patch, TouchedRows& touched);
-  // Applies manual adds and removes to one row, then re-checks the
-  // segments reading the ones whose membership flipped (engine_manual.cc).
-  void Override(Row row, const std::vector<SegmentId>& add,
+  // Applies manual adds and removes to `rows`, then re-checks the segments
+  // reading the ones whose membership flipped (engine_manual.cc).
+  void Override(const Roaring& rows, const std::vector<SegmentId>& add,
                 const std::vector<SegmentId>& remove, ChangeCause cause,
                 ChangeCollector& changes);
-  void SetActive(Row row, CategoryId category, SegmentId segment);
-  void ForgetActiveSegment(SegmentId segment);
+  // The rows of `leads`, which must all be members of `source`; the error
+  // names the first lead, in list order, that is unknown or not a member.
+  absl::StatusOr<Roaring> RowsOfMembers(std::span<const LeadId> leads,
+                                        const SegmentState& source) const;
 
   // Runs the store's upkeep once enough leads changed.
   void MaybeMaintain(size_t changed);
@@ -220,9 +223,7 @@ class EngineCore final : public SegmentMembership {
   CampaignRegistry campaigns_;
   WatchIndex watch_;
   size_t changes_since_maintain_ = 0;
-  // Per lead row, its active segment per category (set by transfers).
-  absl::flat_hash_map<Row, std::vector<std::pair<CategoryId, SegmentId>>>
-      active_;
+  ActiveSegments active_;
   // Reused between mutations so a small change allocates little.
   std::vector<std::pair<uint64_t, SegmentId>> queue_scratch_;
   SegmentList dirty_scratch_;

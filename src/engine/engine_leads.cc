@@ -213,8 +213,8 @@ absl::StatusOr<MutationResult> EngineCore::DeleteLeads(
     });
   }
   campaigns_.ForgetRows(gone);
+  active_.ForgetRows(gone);
   for (Row row : rows) {
-    active_.erase(row);
     store_.Delete(row);
   }
   MaybeMaintain(rows.size());

@@ -9,25 +9,26 @@
 
 namespace audience {
 
-void EngineCore::Override(Row row, const std::vector<SegmentId>& add,
+void EngineCore::Override(const Roaring& rows,
+                          const std::vector<SegmentId>& add,
                           const std::vector<SegmentId>& remove,
                           ChangeCause cause, ChangeCollector& changes) {
-  const LeadId lead = store_.lead_id(row);
-  std::vector<SegmentId> dependents;
+  DirtyRows dependents;
   auto apply = [&](SegmentId id, bool adding) {
     SegmentState& s = *segments_.Find(id);
-    const bool flipped = adding ? s.membership.AddManually(row)
-                                : s.membership.RemoveManually(row);
-    if (!flipped) return;
-    changes.Add(id, lead, adding ? ChangeKind::kEntered : ChangeKind::kLeft,
-                cause);
-    dependents.insert(dependents.end(), s.dependents.begin(),
-                      s.dependents.end());
+    const Roaring flipped = adding ? s.membership.AddManually(rows)
+                                   : s.membership.RemoveManually(rows);
+    const ChangeKind kind = adding ? ChangeKind::kEntered : ChangeKind::kLeft;
+    ForEachRow(flipped, [&](Row row) {
+      changes.Add(id, store_.lead_id(row), kind, cause);
+    });
+    if (flipped.isEmpty()) return;
+    for (SegmentId user : s.dependents) dependents[user].rows |= flipped;
   };
   for (SegmentId id : add) apply(id, true);
   for (SegmentId id : remove) apply(id, false);
   // One pass over every dependent, so each reports its net change once.
-  RecheckRow(row, dependents, cause, changes);
+  if (!dependents.empty()) RecheckRows(std::move(dependents), cause, changes);
 }
 
 absl::StatusOr<MutationResult> EngineCore::AddToSegment(SegmentId segment,
@@ -35,7 +36,8 @@ absl::StatusOr<MutationResult> EngineCore::AddToSegment(SegmentId segment,
   RETURN_IF_ERROR(GetState(segment).status());
   ASSIGN_OR_RETURN(Row row, GetRow(lead));
   ChangeCollector changes(now_);
-  Override(row, {segment}, {}, ChangeCause::kManual, changes);
+  Override(Roaring::bitmapOf(1, row), {segment}, {}, ChangeCause::kManual,
+           changes);
   return Finish(changes);
 }
 
@@ -44,8 +46,48 @@ absl::StatusOr<MutationResult> EngineCore::RemoveFromSegment(SegmentId segment,
   RETURN_IF_ERROR(GetState(segment).status());
   ASSIGN_OR_RETURN(Row row, GetRow(lead));
   ChangeCollector changes(now_);
-  Override(row, {}, {segment}, ChangeCause::kManual, changes);
+  Override(Roaring::bitmapOf(1, row), {}, {segment}, ChangeCause::kManual,
+           changes);
   return Finish(changes);
+}
+
+absl::StatusOr<Roaring> EngineCore::RowsOfMembers(
+    std::span<const LeadId> leads, const SegmentState& source) const {
+  auto fail = [&](size_t i, const absl::Status& status) {
+    if (leads.size() == 1) return status;
+    return absl::Status(status.code(),
+                        StrCat("leads[", i, "]: ", status.message()));
+  };
+  std::vector<Row> rows;
+  rows.reserve(leads.size());
+  // The first lead before `end` that is not a member, reported as such.
+  auto first_outsider = [&](size_t end) -> std::optional<absl::Status> {
+    for (size_t i = 0; i < end; ++i) {
+      if (!source.members().contains(rows[i])) {
+        return fail(i, absl::FailedPreconditionError(
+                           StrCat("lead ", leads[i], " is not a member of ",
+                                  Quote(source.name))));
+      }
+    }
+    return std::nullopt;
+  };
+  for (size_t i = 0; i < leads.size(); ++i) {
+    absl::StatusOr<Row> row = GetRow(leads[i]);
+    if (!row.ok()) {
+      if (auto earlier = first_outsider(i)) return *earlier;
+      return fail(i, row.status());
+    }
+    rows.push_back(*row);
+  }
+  std::vector<Row> sorted = rows;
+  if (!std::is_sorted(sorted.begin(), sorted.end())) {
+    std::sort(sorted.begin(), sorted.end());
+  }
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  Roaring set;
+  AddSortedRows(sorted.data(), sorted.size(), &set);
+  if (!set.isSubset(source.members())) return *first_outsider(rows.size());
+  return set;
 }
 
 absl::StatusOr<MutationResult> EngineCore::Transfer(
@@ -57,33 +99,15 @@ absl::StatusOr<MutationResult> EngineCore::Transfer(
         StrCat("cannot transfer from ", Quote(source->name), " to itself"));
   }
   // Check every lead before moving any.
-  std::vector<Row> rows;
-  rows.reserve(leads.size());
-  for (size_t i = 0; i < leads.size(); ++i) {
-    absl::StatusOr<Row> row = GetRow(leads[i]);
-    absl::Status status = row.status();
-    if (row.ok() && !source->members().contains(*row)) {
-      status = absl::FailedPreconditionError(StrCat(
-          "lead ", leads[i], " is not a member of ", Quote(source->name)));
-    }
-    if (!status.ok()) {
-      if (leads.size() == 1) return status;
-      return absl::Status(status.code(),
-                          StrCat("leads[", i, "]: ", status.message()));
-    }
-    rows.push_back(*row);
-  }
-  // Within one category the lead moves and the destination becomes its
-  // active segment there; across categories it is only added.
+  ASSIGN_OR_RETURN(Roaring rows, RowsOfMembers(leads, *source));
+  // Within one category the leads move and the destination becomes their
+  // active segment there; across categories they are only added.
   const bool move = source->category && source->category == target->category;
-  const std::vector<SegmentId> add = {to};
   const std::vector<SegmentId> remove =
       move ? std::vector<SegmentId>{from} : std::vector<SegmentId>{};
   ChangeCollector changes(now_);
-  for (Row row : rows) {
-    Override(row, add, remove, ChangeCause::kTransfer, changes);
-    if (move) SetActive(row, *target->category, to);
-  }
+  Override(rows, {to}, remove, ChangeCause::kTransfer, changes);
+  if (move) active_.Set(rows, *target->category, to);
   return Finish(changes);
 }
 
@@ -91,36 +115,7 @@ absl::StatusOr<std::optional<SegmentId>> EngineCore::ActiveSegment(
     LeadId lead, std::string_view category) const {
   ASSIGN_OR_RETURN(Row row, GetRow(lead));
   ASSIGN_OR_RETURN(CategoryId id, categories_.Lookup(category));
-  auto it = active_.find(row);
-  if (it != active_.end()) {
-    for (const auto& [category, segment] : it->second) {
-      if (category == id) return std::optional<SegmentId>(segment);
-    }
-  }
-  return std::optional<SegmentId>();
-}
-
-void EngineCore::SetActive(Row row, CategoryId category, SegmentId segment) {
-  auto& list = active_[row];
-  for (auto& [c, s] : list) {
-    if (c == category) {
-      s = segment;
-      return;
-    }
-  }
-  list.emplace_back(category, segment);
-}
-
-void EngineCore::ForgetActiveSegment(SegmentId segment) {
-  for (auto it = active_.begin(); it != active_.end();) {
-    std::erase_if(it->second,
-                  [&](const auto& entry) { return entry.second == segment; });
-    if (it->second.empty()) {
-      active_.erase(it++);
-    } else {
-      ++it;
-    }
-  }
+  return active_.Get(row, id);
 }
 
 }  // namespace audience

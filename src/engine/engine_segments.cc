@@ -131,7 +131,7 @@ absl::StatusOr<MutationResult> EngineCore::DeleteSegment(SegmentId id,
   changes.AddDiff(id, s->members(), Roaring(), ChangeCause::kSegmentEdited,
                   store_);
   Unregister(id);
-  ForgetActiveSegment(id);
+  active_.ForgetSegment(id);
   segments_.Erase(id);
   MutationResult result = Finish(changes);
   result.detached_campaigns = std::move(detached);

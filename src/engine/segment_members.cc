@@ -35,31 +35,31 @@ Roaring SegmentMembers::ReplaceMatches(const Roaring& scope, Roaring fresh) {
   return old_in_scope ^ fresh;
 }
 
-bool SegmentMembers::AddManually(Row row) {
-  const bool was = IsMember(row);
+Roaring SegmentMembers::AddManually(const Roaring& rows) {
+  Roaring entered = rows - members();
   const bool first = !overridden();
-  removed_.remove(row);
-  added_.add(row);
-  // The first override copies matches once; later ones touch one row.
+  removed_ -= rows;
+  added_ |= rows;
+  // The first override copies matches once; later ones touch their rows.
   if (first) {
     Materialize();
   } else {
-    members_.add(row);
+    members_ |= rows;
   }
-  return !was;
+  return entered;
 }
 
-bool SegmentMembers::RemoveManually(Row row) {
-  const bool was = IsMember(row);
+Roaring SegmentMembers::RemoveManually(const Roaring& rows) {
+  Roaring left = rows & members();
   const bool first = !overridden();
-  added_.remove(row);
-  removed_.add(row);
+  added_ -= rows;
+  removed_ |= rows;
   if (first) {
     Materialize();
   } else {
-    members_.remove(row);
+    members_ -= rows;
   }
-  return was;
+  return left;
 }
 
 Roaring SegmentMembers::Forget(const Roaring& rows) {

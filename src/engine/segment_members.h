@@ -26,10 +26,10 @@ class SegmentMembers {
   // changed.
   Roaring ReplaceMatches(const Roaring& scope, Roaring fresh);
 
-  // Manual overrides: adding clears a removal and vice versa. True when
-  // membership changed.
-  bool AddManually(Row row);
-  bool RemoveManually(Row row);
+  // Manual overrides of `rows`: adding clears a removal and vice versa.
+  // Return the rows whose membership changed.
+  Roaring AddManually(const Roaring& rows);
+  Roaring RemoveManually(const Roaring& rows);
 
   // Drops every trace of deleted leads' rows; returns those that were
   // members.

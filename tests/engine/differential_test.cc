@@ -2,6 +2,7 @@
 // seeds. Every step applies one random operation to both, then compares
 // every segment's members, a fresh preview of every definition, and the
 // reported changes with the difference of memberships before and after.
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -249,6 +250,68 @@ Memberships Snapshot(const Engine& engine) {
   return out;
 }
 
+// A segment's statistics against the model's campaigns.
+void CheckStats(const Engine& engine, const ReferenceModel& model,
+                const Segment& s, const std::set<LeadId>& members) {
+  std::map<CampaignId, const ModelCampaign*> users;
+  for (const auto& [name, c] : model.campaigns) {
+    if (c.Uses(s.definition.name)) users[c.id] = &c;
+  }
+  auto stats = engine.Stats(s.id);
+  REQUIRE_OK(stats);
+  REQUIRE(stats->total_leads == members.size());
+  uint64_t active = 0, participated = 0;
+  REQUIRE(stats->by_campaign.size() == users.size());
+  size_t i = 0;
+  for (const auto& [id, c] : users) {
+    active += c->ActiveAt(model.now);
+    participated += c->HasRunAt(model.now);
+    CampaignUsage expected{.campaign = id};
+    for (const auto& [lead, counts] : c->actions) {
+      if (!members.count(lead)) continue;
+      ++expected.participated;
+      for (size_t k = 0; k < kActionKindCount; ++k) {
+        expected.actions[k] += counts[k];
+      }
+    }
+    const CampaignUsage& got = stats->by_campaign[i++];
+    REQUIRE(got.campaign == expected.campaign);
+    REQUIRE(got.participated == expected.participated);
+    REQUIRE(got.actions == expected.actions);
+  }
+  REQUIRE(stats->active_campaigns == active);
+  REQUIRE(stats->campaigns_participated == participated);
+}
+
+// Every campaign's definition and audience, every lead's participation.
+void CheckCampaigns(const Engine& engine, const ReferenceModel& model,
+                    const std::map<std::string, std::set<LeadId>>& members) {
+  REQUIRE(engine.ListCampaigns().size() == model.campaigns.size());
+  for (const auto& [name, c] : model.campaigns) {
+    auto got = engine.GetCampaign(c.id);
+    REQUIRE_OK(got);
+    REQUIRE(got->definition.sources == c.sources);
+    REQUIRE(got->definition.workflow_segments == c.workflow);
+    std::set<LeadId> audience;
+    for (const std::string& source : c.sources) {
+      audience.insert(members.at(source).begin(), members.at(source).end());
+    }
+    REQUIRE(*engine.CampaignAudienceCount(c.id) == audience.size());
+  }
+  for (const auto& [id, lead] : model.leads) {
+    auto got = engine.LeadCampaigns(id);
+    REQUIRE_OK(got);
+    std::map<CampaignId, ActionCounts> expected;
+    for (const auto& [name, c] : model.campaigns) {
+      auto it = c.actions.find(id);
+      if (it != c.actions.end()) expected[c.id] = it->second;
+    }
+    std::map<CampaignId, ActionCounts> actual;
+    for (const Participation& p : *got) actual[p.campaign] = p.actions;
+    REQUIRE(actual == expected);
+  }
+}
+
 // Every segment against the model, and a preview of every definition.
 void CheckAgainstModel(const Engine& engine, const ReferenceModel& model) {
   const auto all = model.AllMembers();
@@ -268,7 +331,9 @@ void CheckAgainstModel(const Engine& engine, const ReferenceModel& model) {
         engine.LeadsOverTime(s.id, model.now, model.now, BucketWidth::kHour);
     REQUIRE_OK(series);
     REQUIRE(series->back().total == expected.size());
+    CheckStats(engine, model, s, expected);
   }
+  CheckCampaigns(engine, model, all);
 }
 
 LeadPatch RandomPatch(SeededRandom& rng, Generator& gen, LeadId id,
@@ -344,6 +409,159 @@ void CheckChanges(const Engine& engine, const Memberships& before,
   REQUIRE(reported == expected);
 }
 
+// Checks a transfer's outcome against the model's rules and applies it to
+// the model; false when it rightly failed.
+bool ExpectTransfer(const Engine& engine, ReferenceModel& model,
+                    const std::vector<LeadId>& leads, const std::string& from,
+                    const std::string& to,
+                    const absl::StatusOr<MutationResult>& result) {
+  if (from == to) {
+    REQUIRE_ERROR(result, absl::StatusCode::kInvalidArgument, "itself");
+    return false;
+  }
+  const std::set<LeadId> members = model.Members(from);
+  for (size_t i = 0; i < leads.size(); ++i) {
+    const std::string where =
+        leads.size() > 1 ? absl::StrCat("leads[", i, "]: ") : "";
+    if (!model.leads.count(leads[i])) {
+      REQUIRE_ERROR(result, absl::StatusCode::kNotFound,
+                    where + "unknown lead");
+      return false;
+    }
+    if (!members.count(leads[i])) {
+      REQUIRE_ERROR(
+          result, absl::StatusCode::kFailedPrecondition,
+          where + absl::StrCat("lead ", leads[i], " is not a member"));
+      return false;
+    }
+  }
+  REQUIRE_OK(result);
+  const auto& from_category = model.segments[from].category;
+  const bool move =
+      from_category && from_category == model.segments[to].category;
+  for (LeadId id : leads) {
+    model.AddManually(to, id);
+    if (!move) continue;
+    model.RemoveManually(from, id);
+    auto active = engine.ActiveSegment(id, *model.segments[to].category);
+    REQUIRE_OK(active);
+    REQUIRE(*active == engine.FindSegment(to).value());
+  }
+  return true;
+}
+
+std::vector<std::string> Dedup(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const std::string& n : names) {
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  }
+  return out;
+}
+
+// One random campaign operation (create, update, delete, action) on both;
+// false when it rightly failed.
+bool CampaignStep(SeededRandom& rng, Engine& engine, ReferenceModel& model,
+                  const std::vector<LeadId>& ids,
+                  const std::vector<std::string>& names, int& next_campaign,
+                  absl::StatusOr<MutationResult>& result) {
+  std::vector<std::string> campaigns;
+  for (const auto& [n, c] : model.campaigns) campaigns.push_back(n);
+  const uint64_t roll = rng.Below(20);
+  result = MutationResult{};
+  if (roll < 4 || campaigns.empty()) {
+    const bool update = roll < 2 && !campaigns.empty();
+    CampaignDefinition def;
+    def.name =
+        update ? rng.Pick(campaigns) : absl::StrCat("C", next_campaign++);
+    def.status = static_cast<CampaignStatus>(rng.Below(4));
+    def.start = model.now + rng.Between(-3, 3) * kDay;
+    if (rng.Chance(0.7)) def.end = *def.start + rng.Between(0, 4) * kDay;
+    for (uint64_t i = rng.Below(3); i > 0; --i) {
+      def.sources.push_back(rng.Pick(names));
+    }
+    for (uint64_t i = rng.Below(3); i > 0; --i) {
+      def.workflow_segments.push_back(rng.Pick(names));
+    }
+    bool hidden = false;
+    for (const std::string& n : def.sources) {
+      hidden |= !model.segments.at(n).is_public;
+    }
+    absl::StatusOr<CampaignId> id;
+    if (update) {
+      const CampaignId existing = model.campaigns[def.name].id;
+      absl::Status status = engine.UpdateCampaign(existing, def);
+      id = status.ok() ? absl::StatusOr<CampaignId>(existing) : status;
+    } else {
+      id = engine.CreateCampaign(def);
+    }
+    if (hidden) {
+      REQUIRE_ERROR(id, absl::StatusCode::kFailedPrecondition, "not public");
+      return false;
+    }
+    REQUIRE_OK(id);
+    ModelCampaign& c = model.campaigns[def.name];
+    c.id = *id;
+    c.status = def.status;
+    c.start = *def.start;
+    c.end = def.end;
+    c.sources = Dedup(def.sources);
+    c.workflow = Dedup(def.workflow_segments);
+    return true;
+  }
+  ModelCampaign& c = model.campaigns[rng.Pick(campaigns)];
+  if (roll < 5) {
+    REQUIRE_OK(engine.DeleteCampaign(c.id));
+    std::erase_if(model.campaigns,
+                  [&](const auto& entry) { return entry.second.id == c.id; });
+    return true;
+  }
+  CampaignAction a;
+  a.kind = static_cast<ActionKind>(rng.Below(kActionKindCount));
+  a.lead = rng.Pick(ids);
+  if (rng.Chance(0.5)) a.ts = model.now - rng.Below(kDay);
+  const std::string from = rng.Pick(names);
+  const std::string to = rng.Pick(names);
+  a.score_delta = rng.Between(-60, 60);
+  a.segment = engine.FindSegment(from).value();
+  a.from = a.segment;
+  a.to = engine.FindSegment(to).value();
+  result = engine.RecordCampaignAction(c.id, a);
+  if (!model.leads.count(a.lead)) {
+    REQUIRE_ERROR(result, absl::StatusCode::kNotFound, "unknown lead");
+    return false;
+  }
+  switch (a.kind) {
+    case ActionKind::kChangeScore: {
+      REQUIRE_OK(result);
+      const auto& fields = model.leads[a.lead].fields;
+      auto score = fields.find("score");
+      const int64_t before =
+          score == fields.end() ? 0 : std::get<int64_t>(score->second);
+      ApplyPatch(model, {.id = a.lead,
+                         .set = {{"score", Value(before + a.score_delta)}}});
+      break;
+    }
+    case ActionKind::kAddToSegment:
+      REQUIRE_OK(result);
+      model.AddManually(from, a.lead);
+      break;
+    case ActionKind::kRemoveFromSegment:
+      REQUIRE_OK(result);
+      model.RemoveManually(from, a.lead);
+      break;
+    case ActionKind::kTransfer:
+      if (!ExpectTransfer(engine, model, {a.lead}, from, to, result)) {
+        return false;
+      }
+      break;
+    default:
+      REQUIRE_OK(result);
+      REQUIRE(result->changes.empty());
+  }
+  ++c.actions[a.lead][static_cast<size_t>(a.kind)];
+  return true;
+}
+
 void RunSequence(uint64_t seed, int steps, bool incremental = true) {
   SeededRandom rng(seed);
   INFO("seed " << seed << (incremental ? "" : " (naive path)"));
@@ -361,6 +579,7 @@ void RunSequence(uint64_t seed, int steps, bool incremental = true) {
   for (LeadId i = 0; i < 40; ++i) ids.push_back(i);
   for (LeadId i = 0; i < 4; ++i) ids.push_back(~LeadId{0} - i);
   int next_segment = 0;
+  int next_campaign = 0;
   REQUIRE_OK(engine->CreateCategory("Stage"));
   REQUIRE_OK(engine->CreateCategory("Topic"));
 
@@ -369,7 +588,7 @@ void RunSequence(uint64_t seed, int steps, bool incremental = true) {
     Memberships before = Snapshot(*engine);
     absl::StatusOr<MutationResult> result = MutationResult{};
     heard.clear();
-    const uint64_t roll = rng.Below(122);
+    const uint64_t roll = rng.Below(140);
     std::vector<std::string> names;
     for (const auto& [n, d] : model.segments) names.push_back(n);
 
@@ -422,6 +641,7 @@ void RunSequence(uint64_t seed, int steps, bool incremental = true) {
       std::string name = absl::StrCat("S", next_segment++);
       SegmentDefinition def = gen.RandomDefinition(name, model.now, names);
       if (rng.Chance(0.6)) def.category = rng.Chance(0.5) ? "Stage" : "Topic";
+      def.is_public = rng.Chance(0.6);
       result = engine->CreateSegment(def);
       REQUIRE_OK(result);
       model.segments[name] = def;
@@ -433,6 +653,7 @@ void RunSequence(uint64_t seed, int steps, bool incremental = true) {
       }
       SegmentDefinition def = gen.RandomDefinition(name, model.now, others);
       if (rng.Chance(0.6)) def.category = rng.Chance(0.5) ? "Stage" : "Topic";
+      def.is_public = rng.Chance(0.7);
       auto id = engine->FindSegment(name);
       REQUIRE_OK(id);
       result = engine->UpdateSegment(*id, def);
@@ -445,8 +666,22 @@ void RunSequence(uint64_t seed, int steps, bool incremental = true) {
         REQUIRE_ERROR(result, absl::StatusCode::kInvalidArgument, "cycle");
         continue;
       }
+      bool held_public = false;
+      for (const auto& [n, c] : model.campaigns) {
+        held_public |= c.IsSource(name) && c.ActiveAt(model.now);
+      }
+      if (model.segments[name].is_public && !def.is_public && held_public) {
+        REQUIRE_ERROR(result, absl::StatusCode::kFailedPrecondition,
+                      "cannot become non-public");
+        continue;
+      }
       REQUIRE_OK(result);
       model.segments[name] = def;
+    } else if (roll >= 122 && !names.empty()) {
+      if (!CampaignStep(rng, *engine, model, ids, names, next_campaign,
+                        result)) {
+        continue;
+      }
     } else if (roll >= 110 && !names.empty()) {
       // Manual membership and transfers.
       const LeadId id = rng.Pick(ids);
@@ -467,31 +702,21 @@ void RunSequence(uint64_t seed, int steps, bool incremental = true) {
         const std::string to = rng.Pick(names);
         auto target = engine->FindSegment(to);
         REQUIRE_OK(target);
-        result = engine->Transfer({&id, 1}, *segment, *target);
-        if (name == to) {
-          REQUIRE_ERROR(result, absl::StatusCode::kInvalidArgument, "itself");
-          continue;
+        // Mostly one lead; sometimes a list, mostly of the source's
+        // members, so that most lists move.
+        std::vector<LeadId> leads = {id};
+        if (rng.Chance(0.3)) {
+          const std::set<LeadId> members = model.Members(name);
+          std::vector<LeadId> pool(members.begin(), members.end());
+          const size_t n = rng.Chance(0.3) ? 32 + rng.Below(40) : rng.Below(6);
+          for (size_t i = 0; i < n; ++i) {
+            leads.push_back(pool.empty() || rng.Chance(0.05) ? rng.Pick(ids)
+                                                             : rng.Pick(pool));
+          }
+          if (rng.Chance(0.7)) leads.erase(leads.begin());
         }
-        if (!model.leads.count(id)) {
-          REQUIRE_ERROR(result, absl::StatusCode::kNotFound, "unknown lead");
-          continue;
-        }
-        if (!model.Members(name).count(id)) {
-          REQUIRE_ERROR(result, absl::StatusCode::kFailedPrecondition,
-                        "is not a member");
-          continue;
-        }
-        REQUIRE_OK(result);
-        const auto& from_category = model.segments[name].category;
-        const bool move =
-            from_category && from_category == model.segments[to].category;
-        model.AddManually(to, id);
-        if (move) {
-          model.RemoveManually(name, id);
-          auto active = engine->ActiveSegment(id, *model.segments[to].category);
-          REQUIRE_OK(active);
-          REQUIRE(*active == target.value());
-        }
+        result = engine->Transfer(leads, *segment, *target);
+        if (!ExpectTransfer(*engine, model, leads, name, to, result)) continue;
       }
     } else if (roll >= 100 && roll < 110) {
       // Batches: several leads at once, the same lead possibly twice.
@@ -543,13 +768,29 @@ void RunSequence(uint64_t seed, int steps, bool incremental = true) {
       std::string name = rng.Pick(names);
       auto id = engine->FindSegment(name);
       REQUIRE_OK(id);
-      result = engine->DeleteSegment(*id);
+      const bool force = rng.Chance(0.5);
+      result = engine->DeleteSegment(*id, force);
       if (!model.ReferencedBy(name).empty()) {
         REQUIRE_ERROR(result, absl::StatusCode::kFailedPrecondition,
                       "referenced by");
         continue;
       }
+      std::vector<CampaignId> users;
+      for (const auto& [n, c] : model.campaigns) {
+        if (c.Uses(name)) users.push_back(c.id);
+      }
+      std::sort(users.begin(), users.end());
+      if (!users.empty() && !force) {
+        REQUIRE_ERROR(result, absl::StatusCode::kFailedPrecondition,
+                      "used by campaigns");
+        continue;
+      }
       REQUIRE_OK(result);
+      REQUIRE(result->detached_campaigns == users);
+      for (auto& [n, c] : model.campaigns) {
+        std::erase(c.sources, name);
+        std::erase(c.workflow, name);
+      }
       model.segments.erase(name);
       model.added.erase(name);
       model.removed.erase(name);

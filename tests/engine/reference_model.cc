@@ -279,4 +279,13 @@ std::vector<std::string> ReferenceModel::ReferencedBy(
   return out;
 }
 
+bool ModelCampaign::IsSource(const std::string& segment) const {
+  return std::find(sources.begin(), sources.end(), segment) != sources.end();
+}
+
+bool ModelCampaign::Uses(const std::string& segment) const {
+  return IsSource(segment) ||
+         std::find(workflow.begin(), workflow.end(), segment) != workflow.end();
+}
+
 }  // namespace audience::testing

@@ -26,6 +26,29 @@ struct ModelLead {
   std::vector<ModelEvent> events;
 };
 
+// A campaign as the model keeps it: segments by name (deduplicated), and
+// each lead's actions by kind.
+struct ModelCampaign {
+  CampaignId id = 0;
+  CampaignStatus status = CampaignStatus::kDraft;
+  Timestamp start = 0;
+  std::optional<Timestamp> end;
+  std::vector<std::string> sources;
+  std::vector<std::string> workflow;
+  std::map<LeadId, ActionCounts> actions;
+
+  bool Uses(const std::string& segment) const;
+  bool IsSource(const std::string& segment) const;
+  bool ActiveAt(Timestamp now) const {
+    return status == CampaignStatus::kActive && start <= now &&
+           (!end || now <= *end);
+  }
+  bool HasRunAt(Timestamp now) const {
+    return status == CampaignStatus::kCompleted ||
+           (status != CampaignStatus::kDraft && end && *end < now);
+  }
+};
+
 class ReferenceModel {
  public:
   explicit ReferenceModel(std::map<std::string, FieldType> schema)
@@ -38,6 +61,8 @@ class ReferenceModel {
   // Manual overrides by segment name; disjoint per segment.
   std::map<std::string, std::set<LeadId>> added;
   std::map<std::string, std::set<LeadId>> removed;
+  // Campaigns by name (as created).
+  std::map<std::string, ModelCampaign> campaigns;
 
   // A manual add (remove) clears the lead's removal (add).
   void AddManually(const std::string& segment, LeadId id) {
@@ -53,6 +78,7 @@ class ReferenceModel {
     leads.erase(id);
     for (auto& [name, ids] : added) ids.erase(id);
     for (auto& [name, ids] : removed) ids.erase(id);
+    for (auto& [name, c] : campaigns) c.actions.erase(id);
   }
 
   // Stores the lead as the engine should: "" and [] are empty, "" tags are

@@ -6,6 +6,12 @@
 namespace audience {
 namespace {
 
+Roaring Just(Row row) {
+  Roaring r;
+  r.add(row);
+  return r;
+}
+
 std::vector<Row> Rows(const Roaring& r) {
   std::vector<Row> out;
   ForEachRow(r, [&](Row row) { out.push_back(row); });
@@ -25,29 +31,47 @@ TEST_CASE("manual overrides beat the filters", "[engine]") {
   SegmentMembers m;
   m.SetMatch(1, true);
   m.SetMatch(2, true);
-  CHECK(m.RemoveManually(1));
+  CHECK(Rows(m.RemoveManually(Just(1))) == std::vector<Row>{1});
   CHECK_FALSE(m.IsMember(1));
   // The filter flipping does not undo the manual removal.
   CHECK_FALSE(m.SetMatch(1, false));
   CHECK_FALSE(m.SetMatch(1, true));
-  CHECK(m.AddManually(5));
+  CHECK(Rows(m.AddManually(Just(5))) == std::vector<Row>{5});
   CHECK(m.IsMember(5));
   CHECK_FALSE(m.SetMatch(5, true));
   CHECK_FALSE(m.SetMatch(5, false));
   CHECK(m.IsMember(5));
   // Adding clears a removal.
-  CHECK(m.AddManually(1));
+  CHECK(Rows(m.AddManually(Just(1))) == std::vector<Row>{1});
+  // Adding a member changes nothing but records the override.
+  CHECK(m.AddManually(Just(5)).isEmpty());
   CHECK(m.removed().isEmpty());
   CHECK(Rows(m.members()) == std::vector<Row>{1, 2, 5});
   CHECK(m.SetMatch(2, false));
   CHECK(Rows(m.members()) == std::vector<Row>{1, 5});
 }
 
+TEST_CASE("overrides of many rows report the rows that flipped", "[engine]") {
+  SegmentMembers m;
+  for (Row r : {1, 2, 3}) m.SetMatch(r, true);
+  Roaring rows;
+  for (Row r : {2, 3, 4, 5}) rows.add(r);
+  CHECK(Rows(m.RemoveManually(rows)) == std::vector<Row>{2, 3});
+  CHECK(Rows(m.members()) == std::vector<Row>{1});
+  CHECK(Rows(m.removed()) == std::vector<Row>{2, 3, 4, 5});
+  rows.remove(5);
+  rows.add(1);
+  CHECK(Rows(m.AddManually(rows)) == std::vector<Row>{2, 3, 4});
+  CHECK(Rows(m.members()) == std::vector<Row>{1, 2, 3, 4});
+  CHECK(Rows(m.added()) == std::vector<Row>{1, 2, 3, 4});
+  CHECK(Rows(m.removed()) == std::vector<Row>{5});
+}
+
 TEST_CASE("replacing matches in a scope reports the flipped rows", "[engine]") {
   SegmentMembers m;
   for (Row r : {1, 2, 3, 10}) m.SetMatch(r, true);
-  m.RemoveManually(2);
-  m.AddManually(7);
+  m.RemoveManually(Just(2));
+  m.AddManually(Just(7));
   Roaring scope;
   for (Row r : {1, 2, 3, 4, 7}) scope.add(r);
   Roaring fresh;
@@ -66,8 +90,8 @@ TEST_CASE("forgetting rows drops them everywhere", "[engine]") {
       m.SetMatch(r, r % 2 == 0);
       gone.add(r);
     }
-    m.AddManually(1);
-    m.RemoveManually(100);
+    m.AddManually(Just(1));
+    m.RemoveManually(Just(100));
     m.SetMatch(200, true);
     Roaring left = m.Forget(gone);
     CHECK(left.cardinality() == static_cast<uint64_t>(n / 2 + 1));
