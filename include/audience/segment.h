@@ -91,6 +91,8 @@ struct MemoryStats {
   // advances (timestamp values and event times of windowed conditions).
   uint64_t index_bytes = 0;
   uint64_t history_bytes = 0;  // per-segment hourly change counts
+  // Campaign participation (action counts per lead) and active segments.
+  uint64_t campaign_bytes = 0;
 };
 
 }  // namespace audience

@@ -58,19 +58,19 @@ std::optional<Participation> CampaignParticipation::Of(Row row) const {
 
 void CampaignParticipation::Forget(const Roaring& rows) {
   if (!participants_.intersect(rows)) return;
-  participants_ -= rows;
+  RemoveRows(rows, &participants_);
   for (std::vector<Roaring>& levels : levels_) {
-    for (Roaring& level : levels) level -= rows;
+    for (Roaring& level : levels) RemoveRows(rows, &level);
     std::erase_if(levels, [](const Roaring& level) { return level.isEmpty(); });
   }
   ForEachRow(rows, [&](Row row) { last_action_.erase(row); });
 }
 
 size_t CampaignParticipation::MemoryBytes() const {
-  size_t bytes = participants_.getSizeInBytes() +
+  size_t bytes = BitmapBytes(participants_) +
                  last_action_.capacity() * (sizeof(Row) + sizeof(Timestamp));
   for (const std::vector<Roaring>& levels : levels_) {
-    for (const Roaring& level : levels) bytes += level.getSizeInBytes();
+    for (const Roaring& level : levels) bytes += BitmapBytes(level);
   }
   return bytes;
 }

@@ -6,10 +6,10 @@ void ActiveSegments::Set(const Roaring& rows, CategoryId category,
                          SegmentId segment) {
   std::map<SegmentId, Roaring>& segments = by_category_[category];
   for (auto it = segments.begin(); it != segments.end();) {
-    if (it->first != segment) it->second -= rows;
+    if (it->first != segment) RemoveRows(rows, &it->second);
     it = it->second.isEmpty() ? segments.erase(it) : std::next(it);
   }
-  segments[segment] |= rows;
+  AddRows(rows, &segments[segment]);
 }
 
 std::optional<SegmentId> ActiveSegments::Get(Row row,
@@ -40,10 +40,18 @@ void ActiveSegments::ForgetSegment(SegmentId segment) {
 void ActiveSegments::ForgetRows(const Roaring& rows) {
   for (auto& [category, segments] : by_category_) {
     for (auto it = segments.begin(); it != segments.end();) {
-      it->second -= rows;
+      RemoveRows(rows, &it->second);
       it = it->second.isEmpty() ? segments.erase(it) : std::next(it);
     }
   }
+}
+
+size_t ActiveSegments::MemoryBytes() const {
+  size_t bytes = 0;
+  for (const auto& [category, segments] : by_category_) {
+    for (const auto& [segment, rows] : segments) bytes += BitmapBytes(rows);
+  }
+  return bytes;
 }
 
 }  // namespace audience

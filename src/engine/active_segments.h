@@ -29,6 +29,8 @@ class ActiveSegments {
   void ForgetSegment(SegmentId segment);
   void ForgetRows(const Roaring& rows);
 
+  size_t MemoryBytes() const;
+
  private:
   std::map<CategoryId, std::map<SegmentId, Roaring>> by_category_;
 };

@@ -188,10 +188,11 @@ class EngineCore final : public SegmentMembership {
   absl::StatusOr<ResolvedPatch> Resolve(
       const LeadPatch& patch, absl::flat_hash_map<Row, TagList>& tags) const;
   void Apply(const ResolvedPatch& patch, TouchedRows& touched);
-  // Applies manual adds and removes to `rows`, then re-checks the segments
-  // reading the ones whose membership flipped (engine_manual.cc).
-  void Override(const Roaring& rows, const std::vector<SegmentId>& add,
-                const std::vector<SegmentId>& remove, ChangeCause cause,
+  // Manually adds `rows` to one segment and removes them from another, then
+  // re-checks the segments reading the ones whose membership flipped
+  // (engine_manual.cc).
+  void Override(const Roaring& rows, std::optional<SegmentId> add,
+                std::optional<SegmentId> remove, ChangeCause cause,
                 ChangeCollector& changes);
   // The rows of `leads`, which must all be members of `source`; the error
   // names the first lead, in list order, that is unknown or not a member.

@@ -9,24 +9,29 @@
 
 namespace audience {
 
-void EngineCore::Override(const Roaring& rows,
-                          const std::vector<SegmentId>& add,
-                          const std::vector<SegmentId>& remove,
-                          ChangeCause cause, ChangeCollector& changes) {
+void EngineCore::Override(const Roaring& rows, std::optional<SegmentId> add,
+                          std::optional<SegmentId> remove, ChangeCause cause,
+                          ChangeCollector& changes) {
   DirtyRows dependents;
   auto apply = [&](SegmentId id, bool adding) {
     SegmentState& s = *segments_.Find(id);
     const Roaring flipped = adding ? s.membership.AddManually(rows)
                                    : s.membership.RemoveManually(rows);
+    if (flipped.isEmpty()) return;
     const ChangeKind kind = adding ? ChangeKind::kEntered : ChangeKind::kLeft;
     ForEachRow(flipped, [&](Row row) {
       changes.Add(id, store_.lead_id(row), kind, cause);
     });
-    if (flipped.isEmpty()) return;
     for (SegmentId user : s.dependents) dependents[user].rows |= flipped;
   };
-  for (SegmentId id : add) apply(id, true);
-  for (SegmentId id : remove) apply(id, false);
+  // In segment id order, so the changes come out in the order they are
+  // reported in and need no sort.
+  if (remove && (!add || *remove < *add)) {
+    apply(*remove, false);
+    remove.reset();
+  }
+  if (add) apply(*add, true);
+  if (remove) apply(*remove, false);
   // One pass over every dependent, so each reports its net change once.
   if (!dependents.empty()) RecheckRows(std::move(dependents), cause, changes);
 }
@@ -36,8 +41,8 @@ absl::StatusOr<MutationResult> EngineCore::AddToSegment(SegmentId segment,
   RETURN_IF_ERROR(GetState(segment).status());
   ASSIGN_OR_RETURN(Row row, GetRow(lead));
   ChangeCollector changes(now_);
-  Override(Roaring::bitmapOf(1, row), {segment}, {}, ChangeCause::kManual,
-           changes);
+  Override(Roaring::bitmapOf(1, row), segment, std::nullopt,
+           ChangeCause::kManual, changes);
   return Finish(changes);
 }
 
@@ -46,18 +51,25 @@ absl::StatusOr<MutationResult> EngineCore::RemoveFromSegment(SegmentId segment,
   RETURN_IF_ERROR(GetState(segment).status());
   ASSIGN_OR_RETURN(Row row, GetRow(lead));
   ChangeCollector changes(now_);
-  Override(Roaring::bitmapOf(1, row), {}, {segment}, ChangeCause::kManual,
-           changes);
+  Override(Roaring::bitmapOf(1, row), std::nullopt, segment,
+           ChangeCause::kManual, changes);
   return Finish(changes);
 }
 
 absl::StatusOr<Roaring> EngineCore::RowsOfMembers(
     std::span<const LeadId> leads, const SegmentState& source) const {
   auto fail = [&](size_t i, const absl::Status& status) {
-    if (leads.size() == 1) return status;
     return absl::Status(status.code(),
                         StrCat("leads[", i, "]: ", status.message()));
   };
+  if (leads.size() == 1) {  // the usual campaign step: no sorting
+    ASSIGN_OR_RETURN(Row row, GetRow(leads[0]));
+    if (!source.members().contains(row)) {
+      return absl::FailedPreconditionError(StrCat(
+          "lead ", leads[0], " is not a member of ", Quote(source.name)));
+    }
+    return Roaring::bitmapOf(1, row);
+  }
   std::vector<Row> rows;
   rows.reserve(leads.size());
   // The first lead before `end` that is not a member, reported as such.
@@ -103,10 +115,9 @@ absl::StatusOr<MutationResult> EngineCore::Transfer(
   // Within one category the leads move and the destination becomes their
   // active segment there; across categories they are only added.
   const bool move = source->category && source->category == target->category;
-  const std::vector<SegmentId> remove =
-      move ? std::vector<SegmentId>{from} : std::vector<SegmentId>{};
   ChangeCollector changes(now_);
-  Override(rows, {to}, remove, ChangeCause::kTransfer, changes);
+  Override(rows, to, move ? std::optional<SegmentId>(from) : std::nullopt,
+           ChangeCause::kTransfer, changes);
   if (move) active_.Set(rows, *target->category, to);
   return Finish(changes);
 }

@@ -63,6 +63,10 @@ MemoryStats EngineCore::Memory() const {
     stats.segment_bytes += s->membership.MemoryBytes();
     stats.history_bytes += s->history.MemoryBytes();
   }
+  for (const auto& [id, c] : campaigns_.all()) {
+    stats.campaign_bytes += c->participation.MemoryBytes();
+  }
+  stats.campaign_bytes += active_.MemoryBytes();
   stats.index_bytes = watch_.MemoryBytes() + store_.OrderBytes() +
                       store_.activity().TimeIndexBytes();
   return stats;

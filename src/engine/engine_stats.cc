@@ -24,13 +24,10 @@ absl::StatusOr<SegmentStats> EngineCore::Stats(SegmentId segment) const {
     stats.campaigns_participated += c->HasRunAt(now_);
     CampaignUsage usage;
     usage.campaign = c->id;
-    // Every action level is a subset of the participants, so counting
-    // within this (usually small) intersection is cheaper than within the
-    // members.
-    const Roaring taking_part = c->participation.participants() & members;
-    usage.participated = taking_part.cardinality();
+    usage.participated =
+        c->participation.participants().and_cardinality(members);
     if (usage.participated > 0) {
-      usage.actions = c->participation.CountWithin(taking_part);
+      usage.actions = c->participation.CountWithin(members);
     }
     stats.by_campaign.push_back(usage);
   }

@@ -36,53 +36,39 @@ Roaring SegmentMembers::ReplaceMatches(const Roaring& scope, Roaring fresh) {
 }
 
 Roaring SegmentMembers::AddManually(const Roaring& rows) {
-  Roaring entered = rows - members();
+  Roaring entered = RowsNotIn(rows, members());
   const bool first = !overridden();
-  removed_ -= rows;
-  added_ |= rows;
+  RemoveRows(rows, &removed_);
+  AddRows(rows, &added_);
   // The first override copies matches once; later ones touch their rows.
   if (first) {
     Materialize();
   } else {
-    members_ |= rows;
+    AddRows(rows, &members_);
   }
   return entered;
 }
 
 Roaring SegmentMembers::RemoveManually(const Roaring& rows) {
-  Roaring left = rows & members();
+  Roaring left = RowsIn(rows, members());
   const bool first = !overridden();
-  added_ -= rows;
-  removed_ |= rows;
+  RemoveRows(rows, &added_);
+  AddRows(rows, &removed_);
   if (first) {
     Materialize();
   } else {
-    members_ -= rows;
+    RemoveRows(rows, &members_);
   }
   return left;
 }
 
 Roaring SegmentMembers::Forget(const Roaring& rows) {
-  Roaring gone;
-  // A few rows are probed one by one; bitmap operations pay off beyond.
-  if (rows.cardinality() <= 8) {
-    ForEachRow(rows, [&](Row row) {
-      if (IsMember(row)) gone.add(row);
-      matches_.remove(row);
-      if (overridden()) {
-        added_.remove(row);
-        removed_.remove(row);
-        members_.remove(row);
-      }
-    });
-  } else {
-    gone = members() & rows;
-    matches_ -= rows;
-    if (overridden()) {
-      added_ -= rows;
-      removed_ -= rows;
-      members_ -= rows;
-    }
+  Roaring gone = RowsIn(rows, members());
+  RemoveRows(rows, &matches_);
+  if (overridden()) {
+    RemoveRows(rows, &added_);
+    RemoveRows(rows, &removed_);
+    RemoveRows(rows, &members_);
   }
   if (!overridden()) members_ = Roaring();
   return gone;

@@ -75,6 +75,63 @@ void ContainerWords(const Roaring& rows, int32_t index, uint64_t* words) {
   }
 }
 
+namespace {
+
+struct FewRows {
+  uint32_t rows[kFewRows];
+  size_t n = 0;
+};
+
+// Copies out `rows` when it holds at most kFewRows of them (cheaper than an
+// iterator for one or two rows).
+bool AsFew(const Roaring& rows, FewRows* few) {
+  const uint64_t n = rows.cardinality();
+  if (n > kFewRows) return false;
+  rows.toUint32Array(few->rows);
+  few->n = static_cast<size_t>(n);
+  return true;
+}
+
+}  // namespace
+
+void AddRows(const Roaring& rows, Roaring* bitmap) {
+  FewRows few;
+  if (!AsFew(rows, &few)) {
+    *bitmap |= rows;
+    return;
+  }
+  for (size_t i = 0; i < few.n; ++i) bitmap->add(few.rows[i]);
+}
+
+void RemoveRows(const Roaring& rows, Roaring* bitmap) {
+  FewRows few;
+  if (!AsFew(rows, &few)) {
+    *bitmap -= rows;
+    return;
+  }
+  for (size_t i = 0; i < few.n; ++i) bitmap->remove(few.rows[i]);
+}
+
+Roaring RowsIn(const Roaring& rows, const Roaring& set) {
+  FewRows few;
+  if (!AsFew(rows, &few)) return rows & set;
+  Roaring out;
+  for (size_t i = 0; i < few.n; ++i) {
+    if (set.contains(few.rows[i])) out.add(few.rows[i]);
+  }
+  return out;
+}
+
+Roaring RowsNotIn(const Roaring& rows, const Roaring& set) {
+  FewRows few;
+  if (!AsFew(rows, &few)) return rows - set;
+  Roaring out;
+  for (size_t i = 0; i < few.n; ++i) {
+    if (!set.contains(few.rows[i])) out.add(few.rows[i]);
+  }
+  return out;
+}
+
 void AddSortedRows(const uint32_t* rows, size_t n, Roaring* bitmap) {
   if (n == 0) return;
   Roaring built;

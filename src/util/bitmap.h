@@ -40,6 +40,16 @@ void ForEachRow(const Roaring& rows, Fn&& fn) {
   }
 }
 
+// Set operations whose right-hand side may be a few rows (a manual add, a
+// single transfer, a deleted lead): up to kFewRows they go row by row, since
+// CRoaring 0.2.66 rebuilds a whole array container for an in-place union or
+// difference, far dearer than a few binary searches.
+inline constexpr uint64_t kFewRows = 8;
+void AddRows(const Roaring& rows, Roaring* bitmap);          // bitmap |= rows
+void RemoveRows(const Roaring& rows, Roaring* bitmap);       // bitmap -= rows
+Roaring RowsIn(const Roaring& rows, const Roaring& set);     // rows & set
+Roaring RowsNotIn(const Roaring& rows, const Roaring& set);  // rows - set
+
 // The rows of `rows` for which keep(row) is true.
 template <typename Keep>
 Roaring FilterRows(const Roaring& rows, Keep&& keep) {
