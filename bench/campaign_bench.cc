@@ -114,9 +114,13 @@ const Setup& Data() {
       for (auto [kind, n] : {std::pair{ActionKind::kEmailSent, 20'000},
                              std::pair{ActionKind::kEmailOpened, 5'000},
                              std::pair{ActionKind::kEmailClicked, 1'000}}) {
-        for (int a = 0; a < n; ++a) {
-          const LeadId lead = 1 + rng() % kLeads;
-          Must(c.RecordCampaignAction(id, {.kind = kind, .lead = lead}));
+        // Two batches, so some leads have two actions of a kind.
+        for (int batch = 0; batch < 2; ++batch) {
+          std::vector<LeadId> leads;
+          for (int a = 0; a < n / 2; ++a) leads.push_back(1 + rng() % kLeads);
+          std::sort(leads.begin(), leads.end());
+          leads.erase(std::unique(leads.begin(), leads.end()), leads.end());
+          Must(c.RecordCampaignActions(id, {.kind = kind}, leads));
         }
       }
     }

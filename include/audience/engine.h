@@ -176,6 +176,13 @@ class Engine {
   // failed action records nothing.
   absl::StatusOr<MutationResult> RecordCampaignAction(
       CampaignId campaign, const CampaignAction& action);
+  // The same action (action.lead aside) for many leads as one mutation:
+  // every lead is checked first (errors name the item, "leads[3]: ..."; a
+  // lead listed twice is INVALID_ARGUMENT), then all are performed and
+  // recorded, or none. A batch transfer is Transfer's batch.
+  absl::StatusOr<MutationResult> RecordCampaignActions(
+      CampaignId campaign, const CampaignAction& action,
+      std::span<const LeadId> leads);
   // The lead's participation, by campaign id (campaigns with no action of
   // the lead are left out).
   absl::StatusOr<std::vector<Participation>> LeadCampaigns(LeadId lead) const;

@@ -18,10 +18,10 @@ namespace audience {
 // 1..200 characters, unique and looked up case-insensitively.
 struct SegmentDefinition {
   std::string name;
-  std::optional<std::string> category;  // must name an existing category
+  std::optional<std::string> category = {};  // must name an existing category
   bool is_public = false;  // only public segments may feed campaigns
-  std::string description;
-  std::vector<Condition> filters;  // AND; empty = a manual list
+  std::string description = {};
+  std::vector<Condition> filters = {};  // AND; empty = a manual list
 };
 
 // A saved segment as the engine reports it: names are the stored spelling,

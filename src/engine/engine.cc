@@ -310,7 +310,13 @@ absl::StatusOr<MembersPage> Engine::CampaignAudiencePage(
 
 absl::StatusOr<MutationResult> Engine::RecordCampaignAction(
     CampaignId campaign, const CampaignAction& action) {
-  AUDIENCE_MUTATE(RecordCampaignAction(campaign, action));
+  AUDIENCE_MUTATE(RecordCampaignActions(campaign, action, {&action.lead, 1}));
+}
+
+absl::StatusOr<MutationResult> Engine::RecordCampaignActions(
+    CampaignId campaign, const CampaignAction& action,
+    std::span<const LeadId> leads) {
+  AUDIENCE_MUTATE(RecordCampaignActions(campaign, action, leads));
 }
 
 absl::StatusOr<std::vector<Participation>> Engine::LeadCampaigns(

@@ -129,41 +129,48 @@ absl::StatusOr<MembersPage> EngineCore::CampaignAudiencePage(
 }
 
 absl::StatusOr<MutationResult> EngineCore::PerformAction(
-    const CampaignAction& action) {
+    const CampaignAction& action, std::span<const LeadId> leads,
+    const std::vector<Row>& rows) {
   switch (action.kind) {
     case ActionKind::kChangeScore: {
-      ASSIGN_OR_RETURN(Row row, GetRow(action.lead));
       const FieldId score = *store_.schema().Find("score");
-      const Value current = store_.GetValue(row, score);
-      const int64_t before = std::holds_alternative<int64_t>(current)
-                                 ? std::get<int64_t>(current)
-                                 : 0;
-      int64_t after;
-      if (__builtin_add_overflow(before, action.score_delta, &after)) {
-        return absl::InvalidArgumentError(StrCat(
-            "score ", before, " + ", action.score_delta, " overflows int64"));
+      std::vector<LeadPatch> patches;
+      for (size_t i = 0; i < rows.size(); ++i) {
+        const Value current = store_.GetValue(rows[i], score);
+        const int64_t* before = std::get_if<int64_t>(&current);
+        int64_t after;
+        if (__builtin_add_overflow(before ? *before : 0, action.score_delta,
+                                   &after)) {
+          return ItemError("leads", i, rows.size(),
+                           absl::InvalidArgumentError(
+                               StrCat("score ", before ? *before : 0, " + ",
+                                      action.score_delta, " overflows int64")));
+        }
+        patches.push_back({.id = leads[i], .set = {{"score", after}}});
       }
-      LeadPatch patch{.id = action.lead, .set = {{"score", after}}};
-      return PatchLeads({&patch, 1});
+      return PatchLeads(patches);
     }
     case ActionKind::kAddToSegment:
-      return AddToSegment(action.segment, action.lead);
+      return OverrideRows(action.segment, rows, /*adding=*/true);
     case ActionKind::kRemoveFromSegment:
-      return RemoveFromSegment(action.segment, action.lead);
+      return OverrideRows(action.segment, rows, /*adding=*/false);
     case ActionKind::kTransfer:
-      return Transfer({&action.lead, 1}, action.from, action.to);
+      return Transfer(leads, action.from, action.to);
     default:  // recorded from the host: nothing to perform
       return MutationResult{};
   }
 }
 
-absl::StatusOr<MutationResult> EngineCore::RecordCampaignAction(
-    CampaignId campaign, const CampaignAction& action) {
+absl::StatusOr<MutationResult> EngineCore::RecordCampaignActions(
+    CampaignId campaign, const CampaignAction& action,
+    std::span<const LeadId> leads) {
   RETURN_IF_ERROR(GetCampaignState(campaign).status());
-  ASSIGN_OR_RETURN(Row row, GetRow(action.lead));
-  ASSIGN_OR_RETURN(MutationResult result, PerformAction(action));
-  campaigns_.Find(campaign)->participation.Record(row, action.kind,
-                                                  action.ts.value_or(now_));
+  ASSIGN_OR_RETURN(std::vector<Row> rows, RowsOfLeads(leads, "leads"));
+  ASSIGN_OR_RETURN(MutationResult result, PerformAction(action, leads, rows));
+  CampaignParticipation& participation =
+      campaigns_.Find(campaign)->participation;
+  const Timestamp ts = action.ts.value_or(now_);
+  for (Row row : rows) participation.Record(row, action.kind, ts);
   return result;
 }
 

@@ -8,6 +8,13 @@
 
 namespace audience {
 
+absl::Status ItemError(std::string_view what, size_t i, size_t count,
+                       const absl::Status& status) {
+  if (count == 1) return status;
+  return absl::Status(status.code(),
+                      StrCat(what, "[", i, "]: ", status.message()));
+}
+
 EngineCore::EngineCore(const EngineOptions& options)
     : options_(options), now_(options.now) {}
 
@@ -60,6 +67,22 @@ absl::StatusOr<const SegmentState*> EngineCore::GetState(SegmentId id) const {
     return absl::NotFoundError(StrCat("unknown segment id ", id));
   }
   return s;
+}
+
+absl::StatusOr<std::vector<Row>> EngineCore::RowsOfLeads(
+    std::span<const LeadId> leads, std::string_view what) const {
+  std::vector<Row> rows;
+  rows.reserve(leads.size());
+  for (size_t i = 0; i < leads.size(); ++i) {
+    absl::StatusOr<Row> row = GetRow(leads[i]);
+    if (!row.ok()) return ItemError(what, i, leads.size(), row.status());
+    rows.push_back(*row);
+  }
+  if (rows.size() > 1 && RowSet(rows).cardinality() != rows.size()) {
+    return absl::InvalidArgumentError(
+        StrCat(what, ": a lead is listed more than once"));
+  }
+  return rows;
 }
 
 absl::StatusOr<Row> EngineCore::GetRow(LeadId id) const {

@@ -25,6 +25,11 @@
 
 namespace audience {
 
+// An error about item i of a list of `count` items: "<what>[i]: <message>"
+// (the status as it is when the list holds one item).
+absl::Status ItemError(std::string_view what, size_t i, size_t count,
+                       const absl::Status& status);
+
 // Thread safety: none; the caller serialises mutations against everything
 // and lets const methods run together.
 class EngineCore final : public SegmentMembership {
@@ -88,8 +93,9 @@ class EngineCore final : public SegmentMembership {
   absl::StatusOr<MembersPage> CampaignAudiencePage(CampaignId id,
                                                    std::optional<LeadId> after,
                                                    size_t limit) const;
-  absl::StatusOr<MutationResult> RecordCampaignAction(
-      CampaignId campaign, const CampaignAction& action);
+  absl::StatusOr<MutationResult> RecordCampaignActions(
+      CampaignId campaign, const CampaignAction& action,
+      std::span<const LeadId> leads);
   absl::StatusOr<std::vector<Participation>> LeadCampaigns(LeadId lead) const;
 
   // Statistics and views (engine_stats.cc)
@@ -142,8 +148,20 @@ class EngineCore final : public SegmentMembership {
       const CampaignDefinition& def, std::optional<CampaignId> self) const;
   // The union of a campaign's sources' members.
   Roaring AudienceRows(const CampaignState& c) const;
-  // Performs an engine action of a campaign (score, segments, transfer).
-  absl::StatusOr<MutationResult> PerformAction(const CampaignAction& action);
+  // Performs an engine action of a campaign (score, segments, transfer) on
+  // `leads`, whose rows are `rows`.
+  absl::StatusOr<MutationResult> PerformAction(const CampaignAction& action,
+                                               std::span<const LeadId> leads,
+                                               const std::vector<Row>& rows);
+  // The rows of `leads` (listed under `what` in errors); unknown leads and
+  // a lead listed twice are errors.
+  absl::StatusOr<std::vector<Row>> RowsOfLeads(std::span<const LeadId> leads,
+                                               std::string_view what) const;
+  // Manually adds `rows` to (or removes them from) `segment`, as one
+  // mutation.
+  absl::StatusOr<MutationResult> OverrideRows(SegmentId segment,
+                                              const std::vector<Row>& rows,
+                                              bool adding);
   absl::StatusOr<const SegmentState*> GetState(SegmentId id) const;
   absl::StatusOr<Row> GetRow(LeadId id) const;
   Segment Describe(const SegmentState& s) const;

@@ -124,16 +124,7 @@ void EngineCore::Apply(const ResolvedPatch& patch, TouchedRows& touched) {
   }
 }
 
-namespace {
-
-// "<what>[i]: <message>" with the status's code.
-absl::Status AtIndex(std::string_view what, size_t i,
-                     const absl::Status& status) {
-  return absl::Status(status.code(),
-                      StrCat(what, "[", i, "]: ", status.message()));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 absl::StatusOr<MutationResult> EngineCore::UpsertLeads(
     std::span<const Lead> leads) {
@@ -143,8 +134,7 @@ absl::StatusOr<MutationResult> EngineCore::UpsertLeads(
   for (size_t i = 0; i < leads.size(); ++i) {
     absl::StatusOr<LeadRecord> record = ToLeadRecord(store_.schema(), leads[i]);
     if (!record.ok()) {
-      if (leads.size() == 1) return record.status();
-      return AtIndex("leads", i, record.status());
+      return ItemError("leads", i, leads.size(), record.status());
     }
     records.push_back(*std::move(record));
   }
@@ -176,8 +166,7 @@ absl::StatusOr<MutationResult> EngineCore::PatchLeads(
   for (size_t i = 0; i < patches.size(); ++i) {
     absl::StatusOr<ResolvedPatch> r = Resolve(patches[i], pending_tags);
     if (!r.ok()) {
-      if (patches.size() == 1) return r.status();
-      return AtIndex("patches", i, r.status());
+      return ItemError("patches", i, patches.size(), r.status());
     }
     resolved.push_back(*std::move(r));
   }
@@ -191,20 +180,8 @@ absl::StatusOr<MutationResult> EngineCore::PatchLeads(
 
 absl::StatusOr<MutationResult> EngineCore::DeleteLeads(
     std::span<const LeadId> ids) {
-  std::vector<Row> rows;
-  rows.reserve(ids.size());
-  for (size_t i = 0; i < ids.size(); ++i) {
-    absl::StatusOr<Row> row = GetRow(ids[i]);
-    if (!row.ok()) {
-      if (ids.size() == 1) return row.status();
-      return AtIndex("ids", i, row.status());
-    }
-    rows.push_back(*row);
-  }
-  Roaring gone(rows.size(), rows.data());
-  if (gone.cardinality() != rows.size()) {
-    return absl::InvalidArgumentError("ids: a lead is listed more than once");
-  }
+  ASSIGN_OR_RETURN(std::vector<Row> rows, RowsOfLeads(ids, "ids"));
+  const Roaring gone = RowSet(rows);
   ChangeCollector changes(now_);
   for (const auto& [sid, s] : segments_.all()) {
     ForEachRow(s->membership.Forget(gone), [&](Row row) {

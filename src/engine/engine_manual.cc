@@ -36,31 +36,34 @@ void EngineCore::Override(const Roaring& rows, std::optional<SegmentId> add,
   if (!dependents.empty()) RecheckRows(std::move(dependents), cause, changes);
 }
 
+absl::StatusOr<MutationResult> EngineCore::OverrideRows(
+    SegmentId segment, const std::vector<Row>& rows, bool adding) {
+  RETURN_IF_ERROR(GetState(segment).status());
+  ChangeCollector changes(now_);
+  Override(RowSet(rows), adding ? std::optional(segment) : std::nullopt,
+           adding ? std::nullopt : std::optional(segment), ChangeCause::kManual,
+           changes);
+  return Finish(changes);
+}
+
 absl::StatusOr<MutationResult> EngineCore::AddToSegment(SegmentId segment,
                                                         LeadId lead) {
   RETURN_IF_ERROR(GetState(segment).status());
   ASSIGN_OR_RETURN(Row row, GetRow(lead));
-  ChangeCollector changes(now_);
-  Override(Roaring::bitmapOf(1, row), segment, std::nullopt,
-           ChangeCause::kManual, changes);
-  return Finish(changes);
+  return OverrideRows(segment, {row}, /*adding=*/true);
 }
 
 absl::StatusOr<MutationResult> EngineCore::RemoveFromSegment(SegmentId segment,
                                                              LeadId lead) {
   RETURN_IF_ERROR(GetState(segment).status());
   ASSIGN_OR_RETURN(Row row, GetRow(lead));
-  ChangeCollector changes(now_);
-  Override(Roaring::bitmapOf(1, row), std::nullopt, segment,
-           ChangeCause::kManual, changes);
-  return Finish(changes);
+  return OverrideRows(segment, {row}, /*adding=*/false);
 }
 
 absl::StatusOr<Roaring> EngineCore::RowsOfMembers(
     std::span<const LeadId> leads, const SegmentState& source) const {
   auto fail = [&](size_t i, const absl::Status& status) {
-    return absl::Status(status.code(),
-                        StrCat("leads[", i, "]: ", status.message()));
+    return ItemError("leads", i, leads.size(), status);
   };
   if (leads.size() == 1) {  // the usual campaign step: no sorting
     ASSIGN_OR_RETURN(Row row, GetRow(leads[0]));
@@ -91,13 +94,7 @@ absl::StatusOr<Roaring> EngineCore::RowsOfMembers(
     }
     rows.push_back(*row);
   }
-  std::vector<Row> sorted = rows;
-  if (!std::is_sorted(sorted.begin(), sorted.end())) {
-    std::sort(sorted.begin(), sorted.end());
-  }
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  Roaring set;
-  AddSortedRows(sorted.data(), sorted.size(), &set);
+  Roaring set = RowSet(rows);
   if (!set.isSubset(source.members())) return *first_outsider(rows.size());
   return set;
 }

@@ -1,6 +1,7 @@
 // Statistics and views of a segment (design.md §5): totals and campaign
 // counts, usage by campaign, the leads tab, a lead's memberships.
 #include <algorithm>
+#include <tuple>
 
 #include "engine/engine_core.h"
 #include "engine/sorted_leads.h"
@@ -57,9 +58,12 @@ absl::StatusOr<LeadsPage> EngineCore::SegmentLeads(SegmentId segment,
     std::vector<EventRecord> events(store_.activity().EventsOf(rows[i]).begin(),
                                     store_.activity().EventsOf(rows[i]).end());
     const size_t n = std::min(events.size(), kRecentEvents);
-    std::partial_sort(
-        events.begin(), events.begin() + n, events.end(),
-        [](const EventRecord& a, const EventRecord& b) { return a.ts > b.ts; });
+    // Newest first; ties by type and object, so pages are reproducible.
+    std::partial_sort(events.begin(), events.begin() + n, events.end(),
+                      [](const EventRecord& a, const EventRecord& b) {
+                        return std::tie(b.ts, a.type, a.has_object, a.object) <
+                               std::tie(a.ts, b.type, b.has_object, b.object);
+                      });
     for (size_t e = 0; e < n; ++e) {
       const EventRecord& r = events[e];
       d.recent_activity.push_back(

@@ -90,6 +90,14 @@ JsonWriter& JsonWriter::String(std::string_view s) {
   return *this;
 }
 
+JsonWriter& JsonWriter::OptionalInt(std::optional<int64_t> v) {
+  return v ? Int(*v) : Null();
+}
+
+JsonWriter& JsonWriter::OptionalUint(std::optional<uint64_t> v) {
+  return v ? Uint(*v) : Null();
+}
+
 JsonWriter& JsonWriter::Int(int64_t v) {
   Separate();
   char buf[24];

@@ -4,6 +4,7 @@
 #define AUDIENCE_IO_JSON_WRITER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ class JsonWriter {
   JsonWriter& String(std::string_view s);
   JsonWriter& Int(int64_t v);
   JsonWriter& Uint(uint64_t v);
+  // The value, or null when absent.
+  JsonWriter& OptionalInt(std::optional<int64_t> v);
+  JsonWriter& OptionalUint(std::optional<uint64_t> v);
   // Integral values keep a ".0" so they read back as doubles; non-finite
   // values have no JSON form and are written as null.
   JsonWriter& Double(double v);

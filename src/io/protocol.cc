@@ -7,6 +7,7 @@
 #include <map>
 
 #include "absl/container/flat_hash_map.h"
+#include "io/campaign_json.h"
 #include "io/json_dom.h"
 #include "io/json_writer.h"
 #include "io/lead_dom.h"
@@ -23,6 +24,7 @@ using simdjson::dom::element;
 using simdjson::dom::object;
 
 constexpr size_t kMaxLineBytes = 16 << 20;
+constexpr int64_t kMaxPageLimit = 1000;
 
 absl::StatusOr<element> Require(object cmd, std::string_view key) {
   std::optional<element> e = Member(cmd, key);
@@ -38,6 +40,28 @@ absl::StatusOr<std::string> RequireString(object cmd, std::string_view key) {
 absl::StatusOr<uint64_t> RequireLeadId(object cmd, std::string_view key) {
   ASSIGN_OR_RETURN(element e, Require(cmd, key));
   return JsonUint64(e, key);
+}
+
+// The optional exclusive lead-id cursor "after" of a paged query (absent:
+// from the start).
+absl::StatusOr<std::optional<LeadId>> AfterArg(object cmd) {
+  std::optional<element> e = Member(cmd, "after");
+  if (!e) return std::optional<LeadId>();
+  ASSIGN_OR_RETURN(LeadId after, JsonUint64(*e, "after"));
+  return std::optional<LeadId>(after);
+}
+
+// The optional page size "limit", 1..1000.
+absl::StatusOr<size_t> LimitArg(object cmd, int64_t default_limit) {
+  int64_t limit = default_limit;
+  if (std::optional<element> e = Member(cmd, "limit")) {
+    ASSIGN_OR_RETURN(limit, JsonInt64(*e, "limit"));
+    if (limit < 1 || limit > kMaxPageLimit) {
+      return absl::InvalidArgumentError(StrCat("limit must be between 1 and ",
+                                               kMaxPageLimit, ", got ", limit));
+    }
+  }
+  return static_cast<size_t>(limit);
 }
 
 std::string_view ManualName(Explanation::Manual manual) {
@@ -109,18 +133,43 @@ class Protocol::Impl {
         {"contains", &Impl::Contains},
         {"explain", &Impl::Explain},
         {"preview", &Impl::Preview},
+        {"create_campaign", &Impl::CreateCampaign},
+        {"update_campaign", &Impl::UpdateCampaign},
+        {"delete_campaign", &Impl::DeleteCampaign},
+        {"get_campaign", &Impl::GetCampaign},
+        {"list_campaigns", &Impl::ListCampaigns},
+        {"campaign_audience", &Impl::CampaignAudience},
+        {"campaign_action", &Impl::CampaignAction},
+        {"lead_campaigns", &Impl::LeadCampaigns},
+        {"stats", &Impl::Stats},
+        {"segment_leads", &Impl::SegmentLeads},
+        {"lead_segments", &Impl::LeadSegments},
     };
     auto it = handlers->find(op);
     if (it == handlers->end()) {
       return absl::InvalidArgumentError(StrCat("unknown op ", Quote(op)));
     }
     names_.clear();
+    campaign_names_.clear();
     return (this->*(it->second))(cmd, out);
   }
 
   absl::StatusOr<SegmentId> SegmentArg(object cmd, std::string_view key) {
     ASSIGN_OR_RETURN(std::string name, RequireString(cmd, key));
     return engine_.FindSegment(name);
+  }
+
+  absl::StatusOr<CampaignId> CampaignArg(object cmd, std::string_view key) {
+    ASSIGN_OR_RETURN(std::string name, RequireString(cmd, key));
+    return engine_.FindCampaign(name);
+  }
+
+  // A campaign's current name, looked up once per command.
+  const std::string& CampaignNameOf(CampaignId id) {
+    auto it = campaign_names_.find(id);
+    if (it != campaign_names_.end()) return it->second;
+    absl::StatusOr<Campaign> c = engine_.GetCampaign(id);
+    return campaign_names_[id] = c.ok() ? c->definition.name : StrCat("#", id);
   }
 
   // The current name of a segment; deleted ones keep the name they had
@@ -231,11 +280,20 @@ class Protocol::Impl {
 
   absl::Status DeleteSegment(object cmd, JsonWriter& out) {
     ASSIGN_OR_RETURN(SegmentId id, SegmentArg(cmd, "name"));
-    if (std::optional<element> force = Member(cmd, "force")) {
-      RETURN_IF_ERROR(JsonBool(*force, "force").status());
+    bool force = false;
+    if (std::optional<element> e = Member(cmd, "force")) {
+      ASSIGN_OR_RETURN(force, JsonBool(*e, "force"));
     }
     NameOf(id);  // remember the name before it goes
-    return Mutation(engine_.DeleteSegment(id), out);
+    absl::StatusOr<MutationResult> result = engine_.DeleteSegment(id, force);
+    if (result.ok() && force) {
+      out.Key("campaigns").BeginArray();
+      for (CampaignId c : result->detached_campaigns) {
+        out.String(CampaignNameOf(c));
+      }
+      out.EndArray();
+    }
+    return Mutation(std::move(result), out);
   }
 
   absl::Status GetSegment(object cmd, JsonWriter& out) {
@@ -327,16 +385,18 @@ class Protocol::Impl {
   }
 
   // {"lead": 7} or {"leads": [7, 8]} (a batch: all move or none).
-  absl::Status Transfer(object cmd, JsonWriter& out) {
-    std::vector<LeadId> leads;
+  // {"lead": 7} or {"leads": [7, 8]}.
+  absl::StatusOr<std::vector<LeadId>> LeadsArg(object cmd) {
     if (Member(cmd, "leads")) {
-      ASSIGN_OR_RETURN(leads, ListOf<LeadId>(cmd, "leads", [](element e) {
-                         return JsonUint64(e, "lead");
-                       }));
-    } else {
-      ASSIGN_OR_RETURN(LeadId lead, RequireLeadId(cmd, "lead"));
-      leads.push_back(lead);
+      return ListOf<LeadId>(cmd, "leads",
+                            [](element e) { return JsonUint64(e, "lead"); });
     }
+    ASSIGN_OR_RETURN(LeadId lead, RequireLeadId(cmd, "lead"));
+    return std::vector<LeadId>{lead};
+  }
+
+  absl::Status Transfer(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(std::vector<LeadId> leads, LeadsArg(cmd));
     ASSIGN_OR_RETURN(SegmentId from, SegmentArg(cmd, "from"));
     ASSIGN_OR_RETURN(SegmentId to, SegmentArg(cmd, "to"));
     return Mutation(engine_.Transfer(leads, from, to), out);
@@ -460,16 +520,9 @@ class Protocol::Impl {
 
   absl::Status Preview(object cmd, JsonWriter& out) {
     ASSIGN_OR_RETURN(SegmentDefinition def, DefinitionArg(cmd, false));
-    int64_t limit = 20;
-    if (std::optional<element> e = Member(cmd, "limit")) {
-      ASSIGN_OR_RETURN(limit, JsonInt64(*e, "limit"));
-      if (limit < 1 || limit > 1000) {
-        return absl::InvalidArgumentError(
-            StrCat("limit must be between 1 and 1000, got ", limit));
-      }
-    }
+    ASSIGN_OR_RETURN(size_t limit, LimitArg(cmd, 20));
     ASSIGN_OR_RETURN(audience::Preview preview,
-                     engine_.PreviewSegment(def, static_cast<size_t>(limit)));
+                     engine_.PreviewSegment(def, limit));
     out.Key("count").Uint(preview.count);
     out.Key("members").BeginArray();
     for (LeadId lead : preview.first_members) out.Uint(lead);
@@ -477,9 +530,167 @@ class Protocol::Impl {
     return absl::OkStatus();
   }
 
+  // --- Campaigns ------------------------------------------------------------
+
+  absl::StatusOr<CampaignDefinition> CampaignDefinitionArg(object cmd) {
+    ASSIGN_OR_RETURN(element campaign, Require(cmd, "campaign"));
+    return ParseCampaignDefinition(campaign);
+  }
+
+  absl::Status CreateCampaign(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(CampaignDefinition def, CampaignDefinitionArg(cmd));
+    ASSIGN_OR_RETURN(CampaignId id, engine_.CreateCampaign(def));
+    out.Key("id").Uint(id);
+    return NoChanges(out);
+  }
+
+  absl::Status UpdateCampaign(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(CampaignId id, CampaignArg(cmd, "name"));
+    ASSIGN_OR_RETURN(CampaignDefinition def, CampaignDefinitionArg(cmd));
+    RETURN_IF_ERROR(engine_.UpdateCampaign(id, def));
+    return NoChanges(out);
+  }
+
+  absl::Status DeleteCampaign(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(CampaignId id, CampaignArg(cmd, "name"));
+    RETURN_IF_ERROR(engine_.DeleteCampaign(id));
+    return NoChanges(out);
+  }
+
+  absl::Status GetCampaign(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(CampaignId id, CampaignArg(cmd, "name"));
+    ASSIGN_OR_RETURN(Campaign campaign, engine_.GetCampaign(id));
+    out.Key("campaign");
+    WriteCampaign(campaign, out);
+    return absl::OkStatus();
+  }
+
+  absl::Status ListCampaigns(object, JsonWriter& out) {
+    out.Key("campaigns").BeginArray();
+    for (const Campaign& c : engine_.ListCampaigns()) WriteCampaign(c, out);
+    out.EndArray();
+    return absl::OkStatus();
+  }
+
+  absl::Status CampaignAudience(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(CampaignId id, CampaignArg(cmd, "campaign"));
+    ASSIGN_OR_RETURN(std::optional<LeadId> after, AfterArg(cmd));
+    ASSIGN_OR_RETURN(size_t limit, LimitArg(cmd, 50));
+    ASSIGN_OR_RETURN(uint64_t count, engine_.CampaignAudienceCount(id));
+    ASSIGN_OR_RETURN(MembersPage page,
+                     engine_.CampaignAudiencePage(id, after, limit));
+    out.Key("count").Uint(count);
+    out.Key("leads").BeginArray();
+    for (LeadId lead : page.leads) out.Uint(lead);
+    out.EndArray();
+    out.Key("next").OptionalUint(page.next);
+    return absl::OkStatus();
+  }
+
+  absl::Status CampaignAction(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(CampaignId id, CampaignArg(cmd, "campaign"));
+    ASSIGN_OR_RETURN(std::vector<LeadId> leads, LeadsArg(cmd));
+    ASSIGN_OR_RETURN(audience::CampaignAction action,
+                     ParseCampaignAction(cmd, engine_));
+    return Mutation(engine_.RecordCampaignActions(id, action, leads), out);
+  }
+
+  absl::Status LeadCampaigns(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(LeadId lead, RequireLeadId(cmd, "lead"));
+    ASSIGN_OR_RETURN(std::vector<Participation> campaigns,
+                     engine_.LeadCampaigns(lead));
+    out.Key("campaigns").BeginArray();
+    for (const Participation& p : campaigns) {
+      out.BeginObject().Key("campaign").String(CampaignNameOf(p.campaign));
+      out.Key("actions");
+      WriteActionCounts(p.actions, out);
+      out.Key("last_action").Int(p.last_action).EndObject();
+    }
+    out.EndArray();
+    return absl::OkStatus();
+  }
+
+  // --- Segment statistics and views -----------------------------------------
+
+  absl::Status Stats(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(SegmentId id, SegmentArg(cmd, "segment"));
+    ASSIGN_OR_RETURN(SegmentStats stats, engine_.Stats(id));
+    out.Key("total_leads").Uint(stats.total_leads);
+    out.Key("active_campaigns").Uint(stats.active_campaigns);
+    out.Key("campaigns_participated").Uint(stats.campaigns_participated);
+    out.Key("by_campaign").BeginArray();
+    for (const CampaignUsage& u : stats.by_campaign) {
+      out.BeginObject().Key("campaign").String(CampaignNameOf(u.campaign));
+      out.Key("participated").Uint(u.participated);
+      out.Key("actions");
+      WriteActionCounts(u.actions, out);
+      out.EndObject();
+    }
+    out.EndArray();
+    return absl::OkStatus();
+  }
+
+  void WriteLeadDetails(const LeadDetails& d, JsonWriter& out) {
+    out.BeginObject().Key("id").Uint(d.lead.id);
+    out.Key("fields").BeginObject();
+    for (const auto& [name, value] : d.lead.fields) {
+      out.Key(name).FieldValue(value);
+    }
+    out.EndObject();
+    out.Key("score").OptionalInt(d.score);
+    out.Key("segments").BeginArray();
+    for (SegmentId s : d.segments) out.String(NameOf(s));
+    out.EndArray();
+    out.Key("campaigns").BeginArray();
+    for (CampaignId c : d.campaigns) out.String(CampaignNameOf(c));
+    out.EndArray();
+    out.Key("recent_activity").BeginArray();
+    for (const Event& e : d.recent_activity) {
+      out.BeginObject().Key("type").String(e.type);
+      out.Key("object")
+          .OptionalInt(e.object)
+          .Key("ts")
+          .Int(e.ts.value_or(0))
+          .EndObject();
+    }
+    out.EndArray();
+    out.EndObject();
+  }
+
+  absl::Status SegmentLeads(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(SegmentId id, SegmentArg(cmd, "segment"));
+    ASSIGN_OR_RETURN(std::optional<LeadId> after, AfterArg(cmd));
+    ASSIGN_OR_RETURN(size_t limit, LimitArg(cmd, 50));
+    ASSIGN_OR_RETURN(LeadsPage page, engine_.SegmentLeads(id, after, limit));
+    out.Key("leads").BeginArray();
+    for (const LeadDetails& d : page.leads) WriteLeadDetails(d, out);
+    out.EndArray();
+    out.Key("next").OptionalUint(page.next);
+    return absl::OkStatus();
+  }
+
+  absl::Status LeadSegments(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(LeadId lead, RequireLeadId(cmd, "lead"));
+    ASSIGN_OR_RETURN(audience::LeadSegments of, engine_.SegmentsOf(lead));
+    out.Key("segments").BeginArray();
+    for (SegmentId s : of.segments) out.String(NameOf(s));
+    out.EndArray();
+    absl::flat_hash_map<CategoryId, std::string> categories;
+    for (Category& c : engine_.Categories()) {
+      categories[c.id] = std::move(c.name);
+    }
+    out.Key("active_segments").BeginObject();
+    for (const auto& [category, segment] : of.active_segments) {
+      out.Key(categories[category]).String(NameOf(segment));
+    }
+    out.EndObject();
+    return absl::OkStatus();
+  }
+
   Engine& engine_;
   simdjson::dom::parser parser_;
   absl::flat_hash_map<SegmentId, std::string> names_;
+  absl::flat_hash_map<CampaignId, std::string> campaign_names_;
 };
 
 Protocol::Protocol(Engine& engine) : impl_(std::make_unique<Impl>(engine)) {}

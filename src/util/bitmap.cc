@@ -2,6 +2,7 @@
 
 #include <roaring/containers/containers.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace audience {
@@ -73,6 +74,15 @@ void ContainerWords(const Roaring& rows, int32_t index, uint64_t* words) {
       }
     }
   }
+}
+
+Roaring RowSet(std::vector<uint32_t> rows) {
+  if (rows.size() == 1) return Roaring::bitmapOf(1, rows[0]);
+  if (!std::is_sorted(rows.begin(), rows.end())) {
+    std::sort(rows.begin(), rows.end());
+  }
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  return FromSortedRows(rows);
 }
 
 namespace {

@@ -27,6 +27,9 @@ inline Roaring FromSortedRows(const std::vector<uint32_t>& rows) {
   return out;
 }
 
+// The set of `rows`, in any order, repeats allowed.
+Roaring RowSet(std::vector<uint32_t> rows);
+
 // Calls fn(row) for every row in ascending order.
 template <typename Fn>
 void ForEachRow(const Roaring& rows, Fn&& fn) {

@@ -250,6 +250,72 @@ TEST_CASE("campaign actions are performed or recorded", "[engine]") {
   }
 }
 
+TEST_CASE("one action for many leads is one mutation", "[engine]") {
+  Fixture f;
+  Engine& e = *f.engine;
+  REQUIRE_OK(e.CreateCategory("Lifecycle"));
+  SegmentDefinition cold = Def("Cold", {F("country", Op::kEq, "US")});
+  cold.category = "Lifecycle";
+  SegmentDefinition warm = Def("Warm", {});
+  warm.category = "Lifecycle";
+  const SegmentId cold_id = MakeSegment(e, cold);
+  const SegmentId warm_id = MakeSegment(e, warm);
+  const CampaignId c = MakeCampaign(e, Camp("Nurture", {"US"}, {"Warm"}));
+  const std::vector<LeadId> us = {1, 2, 3};
+
+  auto sent =
+      e.RecordCampaignActions(c, {.kind = ActionKind::kEmailSent, .ts = 7}, us);
+  REQUIRE_OK(sent);
+  CHECK(sent->changes.empty());
+  CampaignAction move{.kind = ActionKind::kTransfer};
+  move.from = cold_id;
+  move.to = warm_id;
+  auto moved = e.RecordCampaignActions(c, move, us);
+  REQUIRE_OK(moved);
+  CHECK(moved->changes.size() == 6);
+  CHECK(MembersOf(e, warm_id) == Ids({1, 2, 3}));
+  CampaignAction score{.kind = ActionKind::kChangeScore};
+  score.score_delta = 5;
+  REQUIRE_OK(e.RecordCampaignActions(c, score, us));
+  REQUIRE_OK(e.RecordCampaignActions(c, score, std::vector<LeadId>{1}));
+  CHECK(std::get<int64_t>(e.GetLead(1)->fields.at("score")) == 10);
+  CHECK(std::get<int64_t>(e.GetLead(2)->fields.at("score")) == 5);
+  CampaignAction remove{.kind = ActionKind::kRemoveFromSegment};
+  remove.segment = warm_id;
+  auto removed = e.RecordCampaignActions(c, remove, std::vector<LeadId>{3, 2});
+  REQUIRE_OK(removed);
+  CHECK(MovedBy(removed->changes) ==
+        std::vector<Moved>{{warm_id, 2, kOut}, {warm_id, 3, kOut}});
+  for (LeadId id : us) {
+    auto p = e.LeadCampaigns(id);
+    REQUIRE_OK(p);
+    CHECK((*p)[0].actions[size_t(ActionKind::kEmailSent)] == 1);
+    CHECK((*p)[0].actions[size_t(ActionKind::kTransfer)] == 1);
+    CHECK((*p)[0].actions[size_t(ActionKind::kChangeScore)] ==
+          (id == 1 ? 2 : 1));
+  }
+  CHECK(e.Stats(warm_id)->by_campaign[0].participated == 1);
+
+  // All or nothing: a bad item names itself and records nothing.
+  REQUIRE_ERROR(e.RecordCampaignActions(c, {.kind = ActionKind::kSmsSent},
+                                        std::vector<LeadId>{4, 99}),
+                StatusCode::kNotFound, "leads[1]: unknown lead 99");
+  REQUIRE_ERROR(e.RecordCampaignActions(c, {.kind = ActionKind::kSmsSent},
+                                        std::vector<LeadId>{4, 5, 4}),
+                StatusCode::kInvalidArgument, "listed more than once");
+  move.from = warm_id;
+  move.to = cold_id;
+  REQUIRE_ERROR(e.RecordCampaignActions(c, move, std::vector<LeadId>{1, 2}),
+                StatusCode::kFailedPrecondition,
+                "leads[1]: lead 2 is not a member of \"Warm\"");
+  score.score_delta = INT64_MAX;
+  REQUIRE_ERROR(e.RecordCampaignActions(c, score, std::vector<LeadId>{4, 1}),
+                StatusCode::kInvalidArgument, "leads[1]: score 10 + ");
+  CHECK(e.LeadCampaigns(4)->empty());
+  CHECK(MembersOf(e, warm_id) == Ids({1}));
+  CHECK(std::get<int64_t>(e.GetLead(1)->fields.at("score")) == 10);
+}
+
 TEST_CASE("segments used by campaigns", "[engine]") {
   Fixture f;
   Engine& e = *f.engine;
