@@ -198,11 +198,18 @@ BENCHMARK(BM_Stats)->Unit(benchmark::kMicrosecond);
 void BM_LeadsOverTime(benchmark::State& state) {
   const Setup& s = Data();
   const Timestamp now = s.core->Now();
+  size_t buckets = 0;
+  uint64_t added = 0;
   for (auto _ : state) {
-    auto buckets = Must(s.core->LeadsOverTime(
+    auto series = Must(s.core->LeadsOverTime(
         s.warm, now - kDays * kSecondsPerDay, now, BucketWidth::kDay));
-    benchmark::DoNotOptimize(buckets.data());
+    benchmark::DoNotOptimize(series.data());
+    buckets = series.size();
+    added = 0;
+    for (const HistoryBucket& b : series) added += b.added;
   }
+  state.counters["buckets"] = static_cast<double>(buckets);
+  state.counters["added"] = static_cast<double>(added);
 }
 BENCHMARK(BM_LeadsOverTime)->Unit(benchmark::kMicrosecond);
 
