@@ -510,9 +510,10 @@ bool CampaignStep(SeededRandom& rng, Engine& engine, ReferenceModel& model,
   }
   ModelCampaign& c = model.campaigns[rng.Pick(campaigns)];
   if (roll < 5) {
-    REQUIRE_OK(engine.DeleteCampaign(c.id));
+    const CampaignId gone = c.id;  // c goes with the erase
+    REQUIRE_OK(engine.DeleteCampaign(gone));
     std::erase_if(model.campaigns,
-                  [&](const auto& entry) { return entry.second.id == c.id; });
+                  [&](const auto& entry) { return entry.second.id == gone; });
     return true;
   }
   CampaignAction a;
