@@ -80,6 +80,12 @@ absl::StatusOr<std::vector<HistoryBucket>> EngineCore::LeadsOverTime(
     return absl::InvalidArgumentError(
         StrCat("from (", from, ") is after to (", to, ")"));
   }
+  // Keeps bucket arithmetic clear of int64 overflow (±146 billion years).
+  constexpr int64_t kMaxTime = int64_t{1} << 62;
+  if (from < -kMaxTime || to > kMaxTime) {
+    return absl::InvalidArgumentError(
+        StrCat("from and to must lie within -", kMaxTime, "..", kMaxTime));
+  }
   const int64_t seconds = width == BucketWidth::kDay ? kSecondsPerDay : 3600;
   // Divide before subtracting so extreme times cannot overflow.
   const int64_t buckets =

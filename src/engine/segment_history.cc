@@ -1,6 +1,7 @@
 #include "engine/segment_history.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace audience {
 
@@ -11,6 +12,10 @@ constexpr int64_t kHour = 3600;
 Timestamp BucketStart(Timestamp t, int64_t width) {
   Timestamp q = t / width;
   if (t % width != 0 && t < 0) --q;
+  // The earliest times have no aligned start in range: saturate.
+  if (q < std::numeric_limits<int64_t>::min() / width) {
+    return std::numeric_limits<int64_t>::min();
+  }
   return q * width;
 }
 

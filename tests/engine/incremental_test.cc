@@ -379,6 +379,13 @@ TEST_CASE("leads over time counts changes per hour and day", "[engine]") {
                 absl::StatusCode::kInvalidArgument, "after");
   REQUIRE_ERROR(engine->LeadsOverTime(s, 0, 10000 * kHour, BucketWidth::kHour),
                 absl::StatusCode::kInvalidArgument, "10000 buckets");
+  // Extreme times are refused rather than overflowing the bucket maths.
+  REQUIRE_ERROR(
+      engine->LeadsOverTime(s, INT64_MIN, INT64_MIN + 1000, BucketWidth::kHour),
+      absl::StatusCode::kInvalidArgument, "must lie within");
+  REQUIRE_ERROR(
+      engine->LeadsOverTime(s, INT64_MAX - 1000, INT64_MAX, BucketWidth::kHour),
+      absl::StatusCode::kInvalidArgument, "must lie within");
   REQUIRE_OK(
       engine->LeadsOverTime(s, 0, 10000 * kHour - 1, BucketWidth::kHour));
   REQUIRE_ERROR(engine->LeadsOverTime(99, 0, 1, BucketWidth::kDay),

@@ -16,6 +16,9 @@ TEST_CASE("bucket starts floor towards minus infinity", "[engine]") {
   CHECK(BucketStart(-1, kHour) == -3600);
   CHECK(BucketStart(-3600, kHour) == -3600);
   CHECK(BucketStart(-3601, kDay) == -kDay);
+  // The earliest times saturate instead of overflowing.
+  CHECK(BucketStart(INT64_MIN, kHour) == INT64_MIN);
+  CHECK(BucketStart(INT64_MIN + 5, kDay) == INT64_MIN);
 }
 
 TEST_CASE("changes add up per hour and the totals run on", "[engine]") {
