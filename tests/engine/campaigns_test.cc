@@ -28,12 +28,6 @@ CampaignDefinition Camp(std::string name, std::vector<std::string> sources,
   return c;
 }
 
-CampaignId MakeCampaign(Engine& engine, const CampaignDefinition& def) {
-  auto id = engine.CreateCampaign(def);
-  REQUIRE_OK(id);
-  return *id;
-}
-
 CampaignAction Host(ActionKind kind, LeadId lead,
                     std::optional<Timestamp> ts = std::nullopt) {
   return CampaignAction{.kind = kind, .lead = lead, .ts = ts};

@@ -24,12 +24,6 @@ CampaignDefinition Schedule(std::string name, CampaignStatus status,
   return c;
 }
 
-CampaignId Make(Engine& e, const CampaignDefinition& def) {
-  auto id = e.CreateCampaign(def);
-  REQUIRE_OK(id);
-  return *id;
-}
-
 void Act(Engine& e, CampaignId c, ActionKind kind, LeadId lead) {
   REQUIRE_OK(e.RecordCampaignAction(c, {.kind = kind, .lead = lead}));
 }
@@ -44,19 +38,24 @@ TEST_CASE("segment stats count campaigns by schedule", "[engine]") {
   using S = CampaignStatus;
   const Timestamp day = kSecondsPerDay;
   // Active now: status active and start <= now <= end (ends inclusive).
-  Make(e, Schedule("active open", S::kActive, kNow, std::nullopt, {"All"}));
-  Make(e, Schedule("active to now", S::kActive, kNow - day, kNow, {}, {"All"}));
+  MakeCampaign(
+      e, Schedule("active open", S::kActive, kNow, std::nullopt, {"All"}));
+  MakeCampaign(
+      e, Schedule("active to now", S::kActive, kNow - day, kNow, {}, {"All"}));
   // Neither: not started, paused, draft.
-  Make(e, Schedule("not started", S::kActive, kNow + 1, std::nullopt, {"All"}));
-  Make(e, Schedule("paused", S::kPaused, kNow - day, kNow + day, {"All"}));
-  Make(e, Schedule("draft ended", S::kDraft, 0, kNow - day, {"All"}));
+  MakeCampaign(
+      e, Schedule("not started", S::kActive, kNow + 1, std::nullopt, {"All"}));
+  MakeCampaign(e,
+               Schedule("paused", S::kPaused, kNow - day, kNow + day, {"All"}));
+  MakeCampaign(e, Schedule("draft ended", S::kDraft, 0, kNow - day, {"All"}));
   // Participated: completed (any dates) or ended in any status but draft.
-  Make(e,
-       Schedule("completed", S::kCompleted, kNow + day, std::nullopt, {"All"}));
-  Make(e, Schedule("paused ended", S::kPaused, 0, kNow - 1, {"All"}));
-  Make(e, Schedule("active ended", S::kActive, 0, kNow - 1, {}, {"All"}));
+  MakeCampaign(e, Schedule("completed", S::kCompleted, kNow + day, std::nullopt,
+                           {"All"}));
+  MakeCampaign(e, Schedule("paused ended", S::kPaused, 0, kNow - 1, {"All"}));
+  MakeCampaign(e,
+               Schedule("active ended", S::kActive, 0, kNow - 1, {}, {"All"}));
   // Not using the segment.
-  Make(e, Schedule("elsewhere", S::kCompleted, 0, 1, {}, {"Other"}));
+  MakeCampaign(e, Schedule("elsewhere", S::kCompleted, 0, 1, {}, {"Other"}));
 
   auto stats = e.Stats(all);
   REQUIRE_OK(stats);
@@ -83,10 +82,10 @@ TEST_CASE("stats by campaign count the segment's participating members",
   for (LeadId id = 1; id <= 4; ++id) {
     REQUIRE_OK(e.UpsertLead({id, {{"country", Str(id <= 3 ? "US" : "DE")}}}));
   }
-  const CampaignId a =
-      Make(e, Schedule("A", CampaignStatus::kActive, 0, std::nullopt, {"US"}));
-  const CampaignId b = Make(e, Schedule("B", CampaignStatus::kCompleted, 0,
-                                        std::nullopt, {}, {"US"}));
+  const CampaignId a = MakeCampaign(
+      e, Schedule("A", CampaignStatus::kActive, 0, std::nullopt, {"US"}));
+  const CampaignId b = MakeCampaign(e, Schedule("B", CampaignStatus::kCompleted,
+                                                0, std::nullopt, {}, {"US"}));
   Act(e, a, ActionKind::kEmailSent, 1);
   Act(e, a, ActionKind::kEmailSent, 1);
   Act(e, a, ActionKind::kEmailSent, 2);
@@ -148,8 +147,8 @@ TEST_CASE("the leads tab pages members with their details", "[engine]") {
          .object = i % 2 ? std::optional<int64_t>(i) : std::nullopt,
          .ts = kNow - 100 + i}));
   }
-  const CampaignId c =
-      Make(e, Schedule("C", CampaignStatus::kActive, 0, std::nullopt, {"All"}));
+  const CampaignId c = MakeCampaign(
+      e, Schedule("C", CampaignStatus::kActive, 0, std::nullopt, {"All"}));
   REQUIRE_OK(e.AddToSegment(cold_id, 7));
   const LeadId seven = 7;
   REQUIRE_OK(e.Transfer({&seven, 1}, cold_id, warm_id));

@@ -93,6 +93,13 @@ inline SegmentId MakeSegment(Engine& engine, SegmentDefinition def) {
   return static_cast<SegmentId>(created->id);
 }
 
+// Creates the campaign and returns its id.
+inline CampaignId MakeCampaign(Engine& engine, const CampaignDefinition& def) {
+  auto id = engine.CreateCampaign(def);
+  REQUIRE_OK(id);
+  return *id;
+}
+
 // All members, ascending.
 inline std::vector<LeadId> MembersOf(const Engine& engine, SegmentId id) {
   auto page = engine.Members(id, std::nullopt, SIZE_MAX);
