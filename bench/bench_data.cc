@@ -24,6 +24,11 @@ const std::vector<std::string> kPlans = {"free", "starter", "pro",
 
 }  // namespace
 
+uint64_t EnvOr(const char* name, uint64_t fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? std::strtoull(v, nullptr, 10) : fallback;
+}
+
 Condition Field(std::string field, Op op, Operand value) {
   return Condition::Field(std::move(field), op, std::move(value));
 }

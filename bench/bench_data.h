@@ -15,6 +15,9 @@ namespace audience::bench {
 // An EngineCore loaded with `leads` synthetic leads and their events.
 EngineCore& SyntheticCore(uint64_t leads);
 
+// The environment variable `name` as a number, or `fallback` when unset.
+uint64_t EnvOr(const char* name, uint64_t fallback);
+
 // Condition shorthand.
 Condition Field(std::string field, Op op, Operand value = {});
 

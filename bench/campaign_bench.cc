@@ -27,10 +27,6 @@
 namespace audience::bench {
 namespace {
 
-uint64_t EnvOr(const char* name, uint64_t fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr ? std::strtoull(v, nullptr, 10) : fallback;
-}
 const uint64_t kLeads = EnvOr("AUDIENCE_BENCH_LEADS", 1'000'000);
 constexpr int kSegments = 1'000;
 constexpr int kCampaigns = 10;

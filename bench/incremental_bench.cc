@@ -29,10 +29,6 @@ namespace {
 
 // AUDIENCE_BENCH_LEADS / AUDIENCE_BENCH_SEGMENTS shrink the setup for quick
 // profiling runs; the reported figures use the defaults.
-uint64_t EnvOr(const char* name, uint64_t fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr ? std::strtoull(v, nullptr, 10) : fallback;
-}
 const uint64_t kLeads = EnvOr("AUDIENCE_BENCH_LEADS", 1'000'000);
 const int kSegments =
     static_cast<int>(EnvOr("AUDIENCE_BENCH_SEGMENTS", 10'000));
