@@ -183,7 +183,8 @@ absl::StatusOr<MutationResult> EngineCore::DeleteLeads(
   ASSIGN_OR_RETURN(std::vector<Row> rows, RowsOfLeads(ids, "ids"));
   const Roaring gone = RowSet(rows);
   ChangeCollector changes(now_);
-  for (const auto& [sid, s] : segments_.all()) {
+  for (const auto& [id, s] : segments_.all()) {
+    const SegmentId sid = id;  // clang < 16 cannot capture a binding
     ForEachRow(s->membership.Forget(gone), [&](Row row) {
       changes.Add(sid, store_.lead_id(row), ChangeKind::kLeft,
                   ChangeCause::kLeadDeleted);
