@@ -9,6 +9,11 @@
 // Every call that can fail returns absl::Status / absl::StatusOr; no
 // exception crosses this API. A failed mutation leaves the engine unchanged.
 // Running out of memory is fatal (CRoaring and the standard library abort).
+//
+// With a data directory (EngineOptions::data_dir) every successful mutation
+// is appended to the journal before it returns; if that write fails the
+// mutation returns the error, its effect stays in memory but not on disk,
+// and every later mutation fails with that error (reopen to recover).
 #ifndef AUDIENCE_ENGINE_H_
 #define AUDIENCE_ENGINE_H_
 
@@ -25,6 +30,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "audience/campaign.h"
+#include "audience/durability.h"
 #include "audience/lead.h"
 #include "audience/membership.h"
 #include "audience/options.h"
@@ -249,6 +255,26 @@ class Engine {
 
   // Sizes of the engine's parts, for capacity planning.
   MemoryStats Memory() const;
+
+  // --- Durability (EngineOptions::data_dir) -------------------------------
+
+  // How Open found the data directory (default values without one).
+  const RecoveryReport& recovery() const;
+
+  // Writes a snapshot of the current state atomically and starts a new
+  // journal, then removes the files it replaces. Queries run meanwhile;
+  // mutations wait until the state is serialised. FAILED_PRECONDITION
+  // without a data directory.
+  absl::StatusOr<SnapshotInfo> Snapshot();
+
+  // Forces every journal record written so far to disk (useful with
+  // SyncPolicy::kInterval or kNever). OK without a data directory.
+  absl::Status Sync();
+
+  // Verifies a data directory without changing it: every checksum, and the
+  // snapshot and journal load and replay into a scratch engine. DATA_LOSS
+  // names the file and offset of the first damage.
+  static absl::StatusOr<DataDirReport> CheckDataDir(std::string_view dir);
 
  private:
   class Impl;

@@ -3,10 +3,25 @@
 #define AUDIENCE_OPTIONS_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
 
 #include "audience/types.h"
 
 namespace audience {
+
+// When a journal record reaches the disk (EngineOptions::sync).
+enum class SyncPolicy : uint8_t {
+  // fdatasync before the mutation returns: an acknowledged mutation
+  // survives a power loss.
+  kEveryMutation,
+  // fdatasync every sync_interval_ms from a background thread: a power loss
+  // may drop that window; a process crash loses nothing (each record is
+  // handed to the kernel before the mutation returns).
+  kInterval,
+  // Left to the kernel; as kInterval for process crashes.
+  kNever,
+};
 
 struct EngineOptions {
   // Behaviour
@@ -20,6 +35,23 @@ struct EngineOptions {
   // is always exact.
   // Default: 100
   size_t max_load_errors = 100;
+
+  // Durability
+
+  // A directory holding the engine's state: a snapshot and a journal of the
+  // mutations since (docs/durability.md). Empty: in memory only. Open
+  // creates the directory when missing, otherwise loads the snapshot and
+  // replays the journal, and the stored clock wins over `now`. One engine
+  // at a time may open a directory.
+  // Default: ""
+  std::string data_dir = {};
+
+  // Default: SyncPolicy::kEveryMutation
+  SyncPolicy sync = SyncPolicy::kEveryMutation;
+
+  // The flush period of SyncPolicy::kInterval, in milliseconds (>= 1).
+  // Default: 100
+  int64_t sync_interval_ms = 100;
 
   // Performance
 
