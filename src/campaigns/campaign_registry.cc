@@ -81,4 +81,10 @@ void CampaignRegistry::ForgetRows(const Roaring& rows) {
   for (auto& [id, c] : campaigns_) c->participation.Forget(rows);
 }
 
+void CampaignRegistry::Restore(std::unique_ptr<CampaignState> state) {
+  names_.Insert(state->name, state->id);
+  const CampaignId id = state->id;
+  campaigns_[id] = std::move(state);
+}
+
 }  // namespace audience

@@ -44,6 +44,11 @@ class CampaignRegistry {
   // Replaces everything but the id and the participation.
   void Redefine(CampaignId id, std::unique_ptr<CampaignState> definition);
   void Erase(CampaignId id);
+  // Snapshot restore: takes a state that keeps its id (not in use, below
+  // next_id()).
+  void Restore(std::unique_ptr<CampaignState> state);
+  CampaignId next_id() const { return next_id_; }
+  void set_next_id(CampaignId next) { next_id_ = next; }
 
   // Campaigns naming `segment` as source or workflow segment, by id.
   std::vector<CampaignState*> UsersOf(SegmentId segment);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "persist/codec.h"
+
 namespace audience {
 
 namespace {
@@ -73,6 +75,45 @@ size_t CampaignParticipation::MemoryBytes() const {
     for (const Roaring& level : levels) bytes += BitmapBytes(level);
   }
   return bytes;
+}
+
+void CampaignParticipation::EncodeTo(Encoder& e) const {
+  for (const std::vector<Roaring>& levels : levels_) {
+    e.Varint(levels.size());
+    for (const Roaring& level : levels) e.Bitmap(level);
+  }
+  std::vector<std::pair<Row, Timestamp>> last(last_action_.begin(),
+                                              last_action_.end());
+  std::sort(last.begin(), last.end());
+  e.Varint(last.size());
+  for (const auto& [row, ts] : last) {
+    e.Varint(row);
+    e.Signed(ts);
+  }
+}
+
+void CampaignParticipation::DecodeFrom(Decoder& d, const Roaring& live) {
+  for (std::vector<Roaring>& levels : levels_) {
+    levels.resize(d.Count(4));
+    for (size_t i = 0; i < levels.size() && d.ok(); ++i) {
+      levels[i] = d.Bitmap();
+      if (levels[i].isEmpty() ||
+          !levels[i].isSubset(i == 0 ? live : levels[i - 1])) {
+        d.Fail("participation levels are not nested");
+      }
+    }
+    if (!levels.empty()) participants_ |= levels[0];
+  }
+  const size_t n = d.Count(2);
+  if (n != participants_.cardinality()) d.Fail("participants without times");
+  for (size_t i = 0; i < n && d.ok(); ++i) {
+    const Row row = static_cast<Row>(d.Varint());
+    const Timestamp ts = d.Signed();
+    if (!participants_.contains(row) ||
+        !last_action_.try_emplace(row, ts).second) {
+      d.Fail("bad participant row");
+    }
+  }
 }
 
 }  // namespace audience

@@ -12,6 +12,9 @@
 
 namespace audience {
 
+class Encoder;
+class Decoder;
+
 // Counts are kept as nested bitmaps per kind (level i holds the rows with
 // more than i actions of that kind), so the actions of any set of rows, a
 // segment's members say, are a few intersection counts rather than a walk
@@ -34,6 +37,11 @@ class CampaignParticipation {
   void Forget(const Roaring& rows);
 
   size_t MemoryBytes() const;
+
+  // The snapshot form. DecodeFrom checks the invariants and that every row
+  // is in `live`.
+  void EncodeTo(Encoder& e) const;
+  void DecodeFrom(Decoder& d, const Roaring& live);
 
  private:
   Roaring participants_;

@@ -1,5 +1,7 @@
 #include "engine/active_segments.h"
 
+#include "persist/codec.h"
+
 namespace audience {
 
 void ActiveSegments::Set(const Roaring& rows, CategoryId category,
@@ -52,6 +54,40 @@ size_t ActiveSegments::MemoryBytes() const {
     for (const auto& [segment, rows] : segments) bytes += BitmapBytes(rows);
   }
   return bytes;
+}
+
+void ActiveSegments::EncodeTo(Encoder& e) const {
+  e.Varint(by_category_.size());
+  for (const auto& [category, segments] : by_category_) {
+    e.Varint(category);
+    e.Varint(segments.size());
+    for (const auto& [segment, rows] : segments) {
+      e.Varint(segment);
+      e.Bitmap(rows);
+    }
+  }
+}
+
+void ActiveSegments::DecodeFrom(
+    Decoder& d, const Roaring& live,
+    absl::FunctionRef<bool(CategoryId, SegmentId)> valid) {
+  for (size_t c = d.Count(2); c > 0 && d.ok(); --c) {
+    const auto category = static_cast<CategoryId>(d.Varint());
+    std::map<SegmentId, Roaring>& segments = by_category_[category];
+    Roaring seen;
+    for (size_t s = d.Count(2); s > 0 && d.ok(); --s) {
+      const auto segment = static_cast<SegmentId>(d.Varint());
+      Roaring rows = d.Bitmap();
+      if (!d.ok()) return;
+      if (!valid(category, segment) || rows.isEmpty() || !rows.isSubset(live) ||
+          rows.intersect(seen) || segments.count(segment) > 0) {
+        d.Fail("bad active segment");
+        return;
+      }
+      seen |= rows;
+      segments.emplace(segment, std::move(rows));
+    }
+  }
 }
 
 }  // namespace audience

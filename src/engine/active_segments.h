@@ -8,10 +8,14 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "audience/types.h"
 #include "util/bitmap.h"
 
 namespace audience {
+
+class Encoder;
+class Decoder;
 
 // Kept as bitmaps per (category, segment) so that a batch transfer updates
 // a few bitmaps rather than a map entry per lead.
@@ -30,6 +34,12 @@ class ActiveSegments {
   void ForgetRows(const Roaring& rows);
 
   size_t MemoryBytes() const;
+
+  // The snapshot form; DecodeFrom checks the invariants, that rows are in
+  // `live`, and valid(category, segment).
+  void EncodeTo(Encoder& e) const;
+  void DecodeFrom(Decoder& d, const Roaring& live,
+                  absl::FunctionRef<bool(CategoryId, SegmentId)> valid);
 
  private:
   std::map<CategoryId, std::map<SegmentId, Roaring>> by_category_;

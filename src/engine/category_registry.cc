@@ -34,4 +34,9 @@ std::vector<Category> CategoryRegistry::List() const {
   return out;
 }
 
+void CategoryRegistry::Restore(CategoryId id, std::string name) {
+  names_.Insert(name, id);
+  by_id_.emplace(id, std::move(name));
+}
+
 }  // namespace audience

@@ -26,6 +26,11 @@ class CategoryRegistry {
   const std::string& name(CategoryId id) const { return by_id_.at(id); }
   std::vector<Category> List() const;
 
+  // Snapshot restore: `name` must be valid and free, `id` below next_id().
+  void Restore(CategoryId id, std::string name);
+  CategoryId next_id() const { return next_id_; }
+  void set_next_id(CategoryId next) { next_id_ = next; }
+
  private:
   std::map<CategoryId, std::string> by_id_;
   NameIndex<CategoryId> names_{"category"};

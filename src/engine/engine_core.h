@@ -21,6 +21,7 @@
 #include "engine/watch_index.h"
 #include "filter/predicate.h"
 #include "io/lead_json.h"
+#include "persist/snapshot_file.h"
 #include "store/lead_store.h"
 
 namespace audience {
@@ -123,6 +124,14 @@ class EngineCore final : public SegmentMembership {
       SegmentId segment, Timestamp from, Timestamp to, BucketWidth width) const;
 
   MemoryStats Memory() const;
+
+  // Snapshots (engine_snapshot.cc): the whole state as sections; restoring
+  // requires a new core and leaves it unusable when it fails.
+  void EncodeSnapshot(SnapshotWriter& out) const;
+  absl::Status DecodeSnapshot(SnapshotReader& in);
+  // Counts for a data directory check.
+  size_t SegmentCount() const { return segments_.size(); }
+  size_t CampaignCount() const { return campaigns_.all().size(); }
 
   // The rows matching a definition checked as PreviewSegment checks it.
   absl::StatusOr<Roaring> EvaluateDefinition(

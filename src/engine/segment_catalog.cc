@@ -126,4 +126,16 @@ void SegmentCatalog::RebuildOrder() {
   }
 }
 
+SegmentState& SegmentCatalog::Restore(std::unique_ptr<SegmentState> state) {
+  const SegmentId id = state->id;
+  names_.Insert(state->name, id);
+  SegmentState& ref = *state;
+  segments_.emplace(id, std::move(state));
+  by_id_[id] = &ref;
+  topo_order_.push_back(id);
+  ref.position = next_position_++;
+  LinkRefs(ref, true);
+  return ref;
+}
+
 }  // namespace audience

@@ -55,6 +55,13 @@ class SegmentCatalog {
   // plan) keeping its bitmaps.
   void Redefine(SegmentId id, std::unique_ptr<SegmentState> definition);
   void Erase(SegmentId id);
+  // Snapshot restore: takes a state that keeps its id (not in use, below
+  // NextId()). States must come dependencies first.
+  SegmentState& Restore(std::unique_ptr<SegmentState> state);
+  void set_next_id(SegmentId next) {
+    next_id_ = next;
+    by_id_.resize(next, nullptr);
+  }
 
   // Segments whose filters reference `id`, by id.
   const std::vector<SegmentId>& ReferencedBy(SegmentId id) const;

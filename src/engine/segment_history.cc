@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "persist/codec.h"
+
 namespace audience {
 
 namespace {
@@ -55,6 +57,29 @@ std::vector<HistoryBucket> SegmentHistory::Series(Timestamp from, Timestamp to,
     if (start == last) break;
   }
   return out;
+}
+
+void SegmentHistory::EncodeTo(Encoder& e) const {
+  e.Varint(hours_.size());
+  for (const Hour& h : hours_) {
+    e.Signed(h.start);
+    e.Varint(h.added);
+    e.Varint(h.removed);
+  }
+}
+
+void SegmentHistory::DecodeFrom(Decoder& d) {
+  hours_.resize(d.Count(3));
+  for (size_t i = 0; i < hours_.size() && d.ok(); ++i) {
+    Hour& h = hours_[i];
+    h.start = d.Signed();
+    h.added = d.Varint();
+    h.removed = d.Varint();
+    if (h.start != BucketStart(h.start, kHour) ||
+        (i > 0 && h.start <= hours_[i - 1].start)) {
+      d.Fail("history hours out of order");
+    }
+  }
 }
 
 }  // namespace audience

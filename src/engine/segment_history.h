@@ -12,6 +12,9 @@
 
 namespace audience {
 
+class Encoder;
+class Decoder;
+
 // Invariants: hours_ is sorted by start and has no duplicates; the sum of
 // added - removed over all hours is the segment's member count (creation
 // records the initial members as added).
@@ -28,6 +31,10 @@ class SegmentHistory {
                                     int64_t width) const;
 
   size_t MemoryBytes() const { return hours_.capacity() * sizeof(Hour); }
+
+  // The snapshot form; DecodeFrom checks the invariants.
+  void EncodeTo(Encoder& e) const;
+  void DecodeFrom(Decoder& d);
 
  private:
   struct Hour {

@@ -79,4 +79,12 @@ size_t SegmentMembers::MemoryBytes() const {
          BitmapBytes(members_);
 }
 
+void SegmentMembers::Restore(Roaring matches, Roaring added, Roaring removed) {
+  matches_ = std::move(matches);
+  added_ = std::move(added);
+  removed_ = std::move(removed);
+  members_ = Roaring();
+  if (overridden()) Materialize();
+}
+
 }  // namespace audience

@@ -37,6 +37,9 @@ class SegmentMembers {
 
   size_t MemoryBytes() const;
 
+  // Restores saved bitmaps. REQUIRES: added and removed are disjoint.
+  void Restore(Roaring matches, Roaring added, Roaring removed);
+
  private:
   bool overridden() const { return !added_.isEmpty() || !removed_.isEmpty(); }
   // Recomputes members_ after overrides appear or change in bulk.

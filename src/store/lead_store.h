@@ -22,6 +22,9 @@
 
 namespace audience {
 
+class Encoder;
+class Decoder;
+
 // Thread safety: const methods may run concurrently; mutations need
 // exclusive access.
 //
@@ -83,6 +86,12 @@ class LeadStore {
 
   // Housekeeping after a mutation: index rebuilds, arena compaction.
   void Maintain();
+
+  // The snapshot form (lead_store_codec.cc): schema, rows, values, events.
+  void EncodeTo(Encoder& e) const;
+  // Restores what EncodeTo wrote into a new, empty store. Damage is reported
+  // through the decoder; the store is then to be discarded.
+  void DecodeFrom(Decoder& d);
 
   size_t FieldMemoryBytes(FieldId field) const;
   // Id map, live bitmap and row bookkeeping.

@@ -3,8 +3,11 @@
 #ifndef AUDIENCE_TESTS_TESTING_TEST_UTIL_H_
 #define AUDIENCE_TESTS_TESTING_TEST_UTIL_H_
 
+#include <stdlib.h>
+
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
@@ -59,6 +62,31 @@ class SeededRandom {
  private:
   uint64_t seed_;
   std::mt19937_64 engine_;
+};
+
+// A fresh directory under the system's temp dir, removed with everything in
+// it when the object dies.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "audience-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+  std::string operator/(std::string_view name) const {
+    return path_ + "/" + std::string(name);
+  }
+
+ private:
+  std::string path_;
 };
 
 inline std::unique_ptr<Engine> OpenEngine(Timestamp now = 0,

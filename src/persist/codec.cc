@@ -1,0 +1,432 @@
+#include "persist/codec.h"
+
+#include <cstring>
+
+#include "util/str_cat.h"
+
+namespace audience {
+
+void Encoder::Varint(uint64_t v) {
+  while (v >= 0x80) {
+    out_.push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out_.push_back(static_cast<char>(v));
+}
+
+void Encoder::Signed(int64_t v) {
+  Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+}
+
+void Encoder::Fixed32(uint32_t v) {
+  for (int i = 0; i < 4; ++i) out_.push_back(static_cast<char>(v >> (8 * i)));
+}
+
+void Encoder::Fixed64(uint64_t v) {
+  for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>(v >> (8 * i)));
+}
+
+void Encoder::Double(double v) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  Fixed64(bits);
+}
+
+void Encoder::Bytes(std::string_view v) {
+  Varint(v.size());
+  out_.append(v);
+}
+
+void Encoder::OptionalSigned(const std::optional<int64_t>& v) {
+  Bool(v.has_value());
+  if (v) Signed(*v);
+}
+
+void Encoder::Bitmap(const Roaring& rows) {
+  const size_t size = rows.getSizeInBytes(/*portable=*/true);
+  Varint(size);
+  const size_t at = out_.size();
+  out_.resize(at + size);
+  rows.write(out_.data() + at, /*portable=*/true);
+}
+
+bool Decoder::Need(size_t n) {
+  if (!ok()) return false;
+  if (data_.size() - pos_ < n) {
+    Fail("truncated");
+    return false;
+  }
+  return true;
+}
+
+void Decoder::Fail(std::string_view reason) {
+  if (!ok()) return;
+  error_ = std::string(reason);
+  error_offset_ = offset();
+  pos_ = data_.size();
+}
+
+absl::Status Decoder::status(std::string_view where) const {
+  if (ok()) return absl::OkStatus();
+  return absl::DataLossError(
+      StrCat(where, " at offset ", error_offset_, ": ", error_));
+}
+
+uint8_t Decoder::U8() {
+  if (!Need(1)) return 0;
+  return static_cast<uint8_t>(data_[pos_++]);
+}
+
+bool Decoder::Bool() {
+  uint8_t v = U8();
+  if (v > 1) Fail("bad boolean");
+  return v == 1;
+}
+
+uint64_t Decoder::Varint() {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (!Need(1)) return 0;
+    const auto byte = static_cast<uint8_t>(data_[pos_++]);
+    if (shift == 63 && byte > 1) break;
+    v |= uint64_t{byte & 0x7Fu} << shift;
+    if ((byte & 0x80) == 0) return v;
+  }
+  Fail("bad varint");
+  return 0;
+}
+
+int64_t Decoder::Signed() {
+  const uint64_t v = Varint();
+  return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1));
+}
+
+uint32_t Decoder::Fixed32() {
+  if (!Need(4)) return 0;
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) {
+    v |= uint32_t{static_cast<uint8_t>(data_[pos_++])} << (8 * i);
+  }
+  return v;
+}
+
+uint64_t Decoder::Fixed64() {
+  if (!Need(8)) return 0;
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) {
+    v |= uint64_t{static_cast<uint8_t>(data_[pos_++])} << (8 * i);
+  }
+  return v;
+}
+
+double Decoder::Double() {
+  const uint64_t bits = Fixed64();
+  double v;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
+}
+
+std::string_view Decoder::Bytes() {
+  const uint64_t n = Varint();
+  if (!Need(n)) return {};
+  std::string_view v = data_.substr(pos_, n);
+  pos_ += n;
+  return v;
+}
+
+std::optional<int64_t> Decoder::OptionalSigned() {
+  if (!Bool()) return std::nullopt;
+  return Signed();
+}
+
+Roaring Decoder::Bitmap() {
+  const uint64_t n = Varint();
+  if (!Need(n)) return {};
+  const char* at = data_.data() + pos_;
+  // The safe reader never reads past n bytes; a size that disagrees with
+  // the bytes it consumed means the bitmap is damaged.
+  if (roaring_bitmap_portable_deserialize_size(at, n) != n) {
+    Fail("bad bitmap");
+    return {};
+  }
+  pos_ += n;
+  return Roaring::readSafe(at, n);
+}
+
+size_t Decoder::Count(size_t min_bytes) {
+  const uint64_t n = Varint();
+  if (ok() && n > (data_.size() - pos_) / std::max<size_t>(min_bytes, 1)) {
+    Fail("count exceeds the data");
+  }
+  return ok() ? static_cast<size_t>(n) : 0;
+}
+
+namespace {
+
+void EncodeStrings(const std::vector<std::string>& list, Encoder& e) {
+  e.Varint(list.size());
+  for (const std::string& s : list) e.Bytes(s);
+}
+
+std::vector<std::string> DecodeStrings(Decoder& d) {
+  std::vector<std::string> list(d.Count());
+  for (std::string& s : list) s = std::string(d.Bytes());
+  return list;
+}
+
+void EncodeScalar(const Scalar& s, Encoder& e) {
+  e.U8(static_cast<uint8_t>(s.index()));
+  if (const bool* b = std::get_if<bool>(&s)) e.Bool(*b);
+  if (const int64_t* i = std::get_if<int64_t>(&s)) e.Signed(*i);
+  if (const double* x = std::get_if<double>(&s)) e.Double(*x);
+  if (const std::string* t = std::get_if<std::string>(&s)) e.Bytes(*t);
+}
+
+Scalar DecodeScalar(Decoder& d) {
+  switch (d.U8()) {
+    case 0:
+      return std::monostate{};
+    case 1:
+      return d.Bool();
+    case 2:
+      return d.Signed();
+    case 3:
+      return d.Double();
+    case 4:
+      return std::string(d.Bytes());
+  }
+  d.Fail("bad scalar");
+  return {};
+}
+
+void EncodeOperand(const Operand& v, Encoder& e) {
+  e.U8(static_cast<uint8_t>(v.index()));
+  std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          e.Bool(x);
+        } else if constexpr (std::is_same_v<T, int64_t>) {
+          e.Signed(x);
+        } else if constexpr (std::is_same_v<T, double>) {
+          e.Double(x);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          e.Bytes(x);
+        } else if constexpr (std::is_same_v<T, std::vector<Scalar>>) {
+          e.Varint(x.size());
+          for (const Scalar& s : x) EncodeScalar(s, e);
+        } else if constexpr (std::is_same_v<T, Duration>) {
+          e.Signed(x.amount);
+          e.U8(static_cast<uint8_t>(x.unit));
+        }
+      },
+      v);
+}
+
+Operand DecodeOperand(Decoder& d) {
+  switch (d.U8()) {
+    case 0:
+      return std::monostate{};
+    case 1:
+      return d.Bool();
+    case 2:
+      return d.Signed();
+    case 3:
+      return d.Double();
+    case 4:
+      return std::string(d.Bytes());
+    case 5: {
+      std::vector<Scalar> list(d.Count());
+      for (Scalar& s : list) s = DecodeScalar(d);
+      return list;
+    }
+    case 6: {
+      Duration duration;
+      duration.amount = d.Signed();
+      duration.unit = d.Enum(Duration::Unit::kHours);
+      return duration;
+    }
+  }
+  d.Fail("bad operand");
+  return {};
+}
+
+void EncodeCondition(const Condition& c, Encoder& e) {
+  e.U8(static_cast<uint8_t>(c.kind));
+  e.Bytes(c.subject);
+  e.U8(static_cast<uint8_t>(c.op));
+  EncodeOperand(c.value, e);
+  e.OptionalSigned(c.object);
+  e.Signed(c.at_least);
+  e.OptionalSigned(c.within_days);
+}
+
+Condition DecodeCondition(Decoder& d) {
+  Condition c;
+  c.kind = d.Enum(Condition::Kind::kSegment);
+  c.subject = std::string(d.Bytes());
+  c.op = d.Enum(Op::kNotMember);
+  c.value = DecodeOperand(d);
+  c.object = d.OptionalSigned();
+  c.at_least = d.Signed();
+  c.within_days = d.OptionalSigned();
+  return c;
+}
+
+void EncodeFields(const FieldValues& fields, Encoder& e) {
+  e.Varint(fields.size());
+  for (const auto& [name, value] : fields) {
+    e.Bytes(name);
+    EncodeValue(value, e);
+  }
+}
+
+FieldValues DecodeFields(Decoder& d) {
+  FieldValues fields;
+  for (size_t n = d.Count(2); n > 0 && d.ok(); --n) {
+    std::string name(d.Bytes());
+    fields.insert_or_assign(std::move(name), DecodeValue(d));
+  }
+  return fields;
+}
+
+}  // namespace
+
+void EncodeValue(const Value& v, Encoder& e) {
+  e.U8(static_cast<uint8_t>(v.index()));
+  if (const auto* s = std::get_if<std::string>(&v)) e.Bytes(*s);
+  if (const auto* i = std::get_if<int64_t>(&v)) e.Signed(*i);
+  if (const auto* x = std::get_if<double>(&v)) e.Double(*x);
+  if (const auto* b = std::get_if<bool>(&v)) e.Bool(*b);
+  if (const auto* t = std::get_if<TagList>(&v)) EncodeStrings(*t, e);
+}
+
+Value DecodeValue(Decoder& d) {
+  switch (d.U8()) {
+    case 0:
+      return std::monostate{};
+    case 1:
+      return std::string(d.Bytes());
+    case 2:
+      return d.Signed();
+    case 3:
+      return d.Double();
+    case 4:
+      return d.Bool();
+    case 5:
+      return DecodeStrings(d);
+  }
+  d.Fail("bad value");
+  return {};
+}
+
+void EncodeLead(const Lead& lead, Encoder& e) {
+  e.Varint(lead.id);
+  EncodeFields(lead.fields, e);
+}
+
+Lead DecodeLead(Decoder& d) {
+  Lead lead;
+  lead.id = d.Varint();
+  lead.fields = DecodeFields(d);
+  return lead;
+}
+
+void EncodePatch(const LeadPatch& patch, Encoder& e) {
+  e.Varint(patch.id);
+  EncodeFields(patch.set, e);
+  EncodeStrings(patch.unset, e);
+  EncodeStrings(patch.add_tags, e);
+  EncodeStrings(patch.remove_tags, e);
+}
+
+LeadPatch DecodePatch(Decoder& d) {
+  LeadPatch patch;
+  patch.id = d.Varint();
+  patch.set = DecodeFields(d);
+  patch.unset = DecodeStrings(d);
+  patch.add_tags = DecodeStrings(d);
+  patch.remove_tags = DecodeStrings(d);
+  return patch;
+}
+
+void EncodeEvent(const Event& event, Encoder& e) {
+  e.Varint(event.lead);
+  e.Bytes(event.type);
+  e.OptionalSigned(event.object);
+  e.OptionalSigned(event.ts);
+}
+
+Event DecodeEvent(Decoder& d) {
+  Event event;
+  event.lead = d.Varint();
+  event.type = std::string(d.Bytes());
+  event.object = d.OptionalSigned();
+  event.ts = d.OptionalSigned();
+  return event;
+}
+
+void EncodeSegmentDefinition(const SegmentDefinition& def, Encoder& e) {
+  e.Bytes(def.name);
+  e.Bool(def.category.has_value());
+  if (def.category) e.Bytes(*def.category);
+  e.Bool(def.is_public);
+  e.Bytes(def.description);
+  e.Varint(def.filters.size());
+  for (const Condition& c : def.filters) EncodeCondition(c, e);
+}
+
+SegmentDefinition DecodeSegmentDefinition(Decoder& d) {
+  SegmentDefinition def;
+  def.name = std::string(d.Bytes());
+  if (d.Bool()) def.category = std::string(d.Bytes());
+  def.is_public = d.Bool();
+  def.description = std::string(d.Bytes());
+  def.filters.resize(d.Count(8));
+  for (Condition& c : def.filters) c = DecodeCondition(d);
+  return def;
+}
+
+void EncodeCampaignDefinition(const CampaignDefinition& def, Encoder& e) {
+  e.Bytes(def.name);
+  e.U8(static_cast<uint8_t>(def.status));
+  e.OptionalSigned(def.start);
+  e.OptionalSigned(def.end);
+  EncodeStrings(def.sources, e);
+  EncodeStrings(def.workflow_segments, e);
+}
+
+CampaignDefinition DecodeCampaignDefinition(Decoder& d) {
+  CampaignDefinition def;
+  def.name = std::string(d.Bytes());
+  def.status = d.Enum(CampaignStatus::kCompleted);
+  def.start = d.OptionalSigned();
+  def.end = d.OptionalSigned();
+  def.sources = DecodeStrings(d);
+  def.workflow_segments = DecodeStrings(d);
+  return def;
+}
+
+void EncodeCampaignAction(const CampaignAction& action, Encoder& e) {
+  e.U8(static_cast<uint8_t>(action.kind));
+  e.Varint(action.lead);
+  e.OptionalSigned(action.ts);
+  e.Signed(action.score_delta);
+  e.Varint(action.segment);
+  e.Varint(action.from);
+  e.Varint(action.to);
+}
+
+CampaignAction DecodeCampaignAction(Decoder& d) {
+  CampaignAction action;
+  action.kind = d.Enum(ActionKind::kCustom);
+  action.lead = d.Varint();
+  action.ts = d.OptionalSigned();
+  action.score_delta = d.Signed();
+  action.segment = static_cast<SegmentId>(d.Varint());
+  action.from = static_cast<SegmentId>(d.Varint());
+  action.to = static_cast<SegmentId>(d.Varint());
+  return action;
+}
+
+}  // namespace audience

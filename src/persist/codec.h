@@ -1,0 +1,106 @@
+// The binary encoding shared by snapshots and journal records: varints,
+// length-prefixed bytes, CRoaring's portable bitmaps, and the public types
+// a mutation carries (leads, patches, events, segment and campaign
+// definitions, campaign actions).
+#ifndef AUDIENCE_PERSIST_CODEC_H_
+#define AUDIENCE_PERSIST_CODEC_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "audience/campaign.h"
+#include "audience/lead.h"
+#include "audience/schema.h"
+#include "audience/segment.h"
+#include "util/bitmap.h"
+
+namespace audience {
+
+class Encoder {
+ public:
+  explicit Encoder(std::string* out) : out_(*out) {}
+
+  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void Bool(bool v) { U8(v ? 1 : 0); }
+  void Varint(uint64_t v);
+  void Signed(int64_t v);  // zigzag varint
+  void Fixed32(uint32_t v);
+  void Fixed64(uint64_t v);
+  void Double(double v);
+  void Bytes(std::string_view v);
+  void OptionalSigned(const std::optional<int64_t>& v);
+  // Portable serialization, length-prefixed.
+  void Bitmap(const Roaring& rows);
+
+  std::string& out() { return out_; }
+
+ private:
+  std::string& out_;
+};
+
+// Reads what Encoder wrote from untrusted bytes. The first failure sticks:
+// later reads return zero values and status() reports where it happened.
+// Counts are checked against the bytes left, so no input makes it allocate
+// more than the input's size warrants.
+class Decoder {
+ public:
+  // `base` is the offset of `data` in its file, for error messages.
+  Decoder(std::string_view data, uint64_t base) : data_(data), base_(base) {}
+
+  uint8_t U8();
+  bool Bool();
+  uint64_t Varint();
+  int64_t Signed();
+  uint32_t Fixed32();
+  uint64_t Fixed64();
+  double Double();
+  std::string_view Bytes();
+  std::optional<int64_t> OptionalSigned();
+  Roaring Bitmap();
+  // A count of items taking at least `min_bytes` each.
+  size_t Count(size_t min_bytes = 1);
+  // An enum value in [0, limit].
+  template <typename E>
+  E Enum(E limit) {
+    uint8_t v = U8();
+    if (v > static_cast<uint8_t>(limit)) Fail("value out of range");
+    return ok() ? static_cast<E>(v) : E{};
+  }
+
+  void Fail(std::string_view reason);
+  bool ok() const { return error_.empty(); }
+  bool done() const { return pos_ == data_.size(); }
+  uint64_t offset() const { return base_ + pos_; }
+  // OK, or DATA_LOSS "<where> at offset N: <reason>".
+  absl::Status status(std::string_view where) const;
+
+ private:
+  bool Need(size_t n);
+
+  std::string_view data_;
+  uint64_t base_;
+  size_t pos_ = 0;
+  std::string error_;
+  uint64_t error_offset_ = 0;
+};
+
+void EncodeValue(const Value& v, Encoder& e);
+Value DecodeValue(Decoder& d);
+void EncodeLead(const Lead& lead, Encoder& e);
+Lead DecodeLead(Decoder& d);
+void EncodePatch(const LeadPatch& patch, Encoder& e);
+LeadPatch DecodePatch(Decoder& d);
+void EncodeEvent(const Event& event, Encoder& e);
+Event DecodeEvent(Decoder& d);
+void EncodeSegmentDefinition(const SegmentDefinition& def, Encoder& e);
+SegmentDefinition DecodeSegmentDefinition(Decoder& d);
+void EncodeCampaignDefinition(const CampaignDefinition& def, Encoder& e);
+CampaignDefinition DecodeCampaignDefinition(Decoder& d);
+void EncodeCampaignAction(const CampaignAction& action, Encoder& e);
+CampaignAction DecodeCampaignAction(Decoder& d);
+
+}  // namespace audience
+
+#endif  // AUDIENCE_PERSIST_CODEC_H_
