@@ -98,7 +98,7 @@ void CampaignParticipation::DecodeFrom(Decoder& d, const Roaring& live) {
     for (size_t i = 0; i < levels.size() && d.ok(); ++i) {
       levels[i] = d.Bitmap();
       if (levels[i].isEmpty() ||
-          !levels[i].isSubset(i == 0 ? live : levels[i - 1])) {
+          !IsSubset(levels[i], i == 0 ? live : levels[i - 1])) {
         d.Fail("participation levels are not nested");
       }
     }

@@ -79,8 +79,9 @@ void ActiveSegments::DecodeFrom(
       const auto segment = static_cast<SegmentId>(d.Varint());
       Roaring rows = d.Bitmap();
       if (!d.ok()) return;
-      if (!valid(category, segment) || rows.isEmpty() || !rows.isSubset(live) ||
-          rows.intersect(seen) || segments.count(segment) > 0) {
+      if (!valid(category, segment) || rows.isEmpty() ||
+          !IsSubset(rows, live) || rows.intersect(seen) ||
+          segments.count(segment) > 0) {
         d.Fail("bad active segment");
         return;
       }

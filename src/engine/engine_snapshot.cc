@@ -130,8 +130,8 @@ absl::Status EngineCore::DecodeSnapshot(SnapshotReader& in) {
       segs.Fail(StrCat("segment ", id, ": ", state.status().message()));
       break;
     }
-    if (!matches.isSubset(live) || !added.isSubset(live) ||
-        !removed.isSubset(live) || added.intersect(removed)) {
+    if (!IsSubset(matches, live) || !IsSubset(added, live) ||
+        !IsSubset(removed, live) || added.intersect(removed)) {
       segs.Fail(StrCat("segment ", id, ": bad membership bitmaps"));
       break;
     }
@@ -140,8 +140,9 @@ absl::Status EngineCore::DecodeSnapshot(SnapshotReader& in) {
                                  std::move(removed));
     (*state)->history.DecodeFrom(segs);
     if (!segs.ok()) break;
-    segments_.Restore(*std::move(state));
-    Register(static_cast<SegmentId>(id));
+    // The watch index now, the time orders once at the end.
+    const SegmentState& saved = segments_.Restore(*std::move(state));
+    watch_.Add(saved.id, saved.plan);
   }
   RETURN_IF_ERROR(segs.status(where("segments")));
 

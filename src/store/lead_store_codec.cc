@@ -161,7 +161,7 @@ void LeadStore::DecodeFrom(Decoder& d) {
     Column& column = *columns_[f];
     const FieldDefinition& field = schema_.field(f);
     Roaring present = d.Bitmap();
-    if (!present.isSubset(live_)) d.Fail("values of rows that are not live");
+    if (!IsSubset(present, live_)) d.Fail("values of rows that are not live");
     column.DeferIndexFrom(0);
     ForEachRow(present, [&](Row row) {
       if (!d.ok()) return;
@@ -192,7 +192,7 @@ void LeadStore::DecodeFrom(Decoder& d) {
     }
   }
   Roaring with_events = d.Bitmap();
-  if (!with_events.isSubset(live_)) d.Fail("events of rows that are not live");
+  if (!IsSubset(with_events, live_)) d.Fail("events of rows that are not live");
   ForEachRow(with_events, [&](Row row) {
     if (!d.ok()) return;
     std::vector<EventRecord> events(d.Count(3));
