@@ -91,6 +91,9 @@ absl::StatusOr<MutationResult> EngineCore::UpdateSegment(
                  absl::StrJoin(users, ", ")));
     }
   }
+  // Active segments are per category: a segment that leaves its category
+  // stops being any lead's active segment there.
+  if (old->category != state->category) active_.ForgetSegment(id);
   Unregister(id);
   segments_.Redefine(id, std::move(state));
   Register(id);

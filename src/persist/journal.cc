@@ -94,6 +94,7 @@ absl::Status JournalWriter::Append(std::string_view payload) {
   frame_.clear();
   Encoder e(&frame_);
   e.Fixed32(static_cast<uint32_t>(payload.size()));
+  e.Fixed32(Crc32c(frame_));
   e.Fixed32(Crc32c(payload));
   frame_.append(payload);
   absl::Status status = WriteAll(fd_, frame_, path_);
@@ -155,14 +156,25 @@ absl::StatusOr<JournalScan> ScanJournal(const std::string& file,
   uint64_t pos = kJournalHeaderBytes;
   while (pos < bytes.size()) {
     const uint64_t left = bytes.size() - pos;
+    // Zeros to the end: the kernel extended the file but the data of an
+    // interrupted write never landed.
+    const bool zeros =
+        bytes.substr(pos).find_first_not_of('\0') == std::string_view::npos;
     if (left < kRecordHeaderBytes) {
       if (last) return torn(pos);
       return damaged(pos, "truncated record header");
     }
     Decoder d(bytes.substr(pos, kRecordHeaderBytes), pos);
     const uint32_t length = d.Fixed32();
+    const uint32_t length_crc = d.Fixed32();
     const uint32_t crc = d.Fixed32();
+    if (length_crc != Crc32c(bytes.substr(pos, 4))) {
+      if (last && zeros) return torn(pos);
+      return damaged(pos, "record length checksum mismatch");
+    }
     if (length > left - kRecordHeaderBytes) {
+      // A whole, checked length that runs past the end: the write of this
+      // record was cut short.
       if (last) return torn(pos);
       return damaged(pos, StrCat("record of ", length,
                                  " bytes runs past the end of the file"));
@@ -170,10 +182,6 @@ absl::StatusOr<JournalScan> ScanJournal(const std::string& file,
     std::string_view payload = bytes.substr(pos + kRecordHeaderBytes, length);
     const uint64_t end = pos + kRecordHeaderBytes + length;
     if (length == 0 || Crc32c(payload) != crc) {
-      // A record cut short can only be the last one; the kernel may also
-      // leave zeros where a crash interrupted the write.
-      const bool zeros =
-          bytes.substr(pos).find_first_not_of('\0') == std::string_view::npos;
       if (last && (end == bytes.size() || zeros)) return torn(pos);
       return damaged(pos, "record checksum mismatch");
     }

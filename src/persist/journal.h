@@ -2,7 +2,12 @@
 // framed record each, appended in the order they were applied.
 //
 //   header: "AUDJRNL1" | generation fixed64 | crc fixed32
-//   record: length fixed32 | crc fixed32 (of the payload) | payload
+//   record: length fixed32 | crc fixed32 (of the length) |
+//           crc fixed32 (of the payload) | payload
+//
+// The length has its own checksum so that damage to it is told apart from a
+// record cut short: a write that a crash interrupted leaves a prefix of one
+// record, whose length field is either whole and right or incomplete.
 #ifndef AUDIENCE_PERSIST_JOURNAL_H_
 #define AUDIENCE_PERSIST_JOURNAL_H_
 
@@ -21,7 +26,7 @@
 namespace audience {
 
 inline constexpr size_t kJournalHeaderBytes = 8 + 8 + 4;
-inline constexpr size_t kRecordHeaderBytes = 8;
+inline constexpr size_t kRecordHeaderBytes = 12;
 // A record's payload limit; larger mutations (a bulk load of gigabytes) are
 // refused before they run.
 inline constexpr uint64_t kMaxRecordBytes = (uint64_t{1} << 32) - 1;

@@ -138,6 +138,38 @@ TEST_CASE("transfers copy across categories and move within one", "[engine]") {
   CHECK(!engine->ActiveSegment(1, "Lifecycle")->has_value());
 }
 
+TEST_CASE("a segment that leaves its category stops being active there",
+          "[engine]") {
+  auto engine = OpenEngine(kNow);
+  REQUIRE_OK(engine->CreateCategory("A"));
+  REQUIRE_OK(engine->CreateCategory("B"));
+  SegmentDefinition s1 = Def("S1", {});
+  s1.category = "A";
+  SegmentDefinition s2 = Def("S2", {});
+  s2.category = "A";
+  const SegmentId one = MakeSegment(*engine, s1);
+  const SegmentId two = MakeSegment(*engine, s2);
+  REQUIRE_OK(engine->UpsertLead({1, {}}));
+  REQUIRE_OK(engine->AddToSegment(one, 1));
+  REQUIRE_OK(engine->Transfer(One(1), one, two));
+  CHECK(*engine->ActiveSegment(1, "A") == two);
+  // A rename in place keeps it.
+  s2.name = "S2 renamed";
+  REQUIRE_OK(engine->UpdateSegment(two, s2));
+  CHECK(*engine->ActiveSegment(1, "A") == two);
+  s2.category = "B";
+  REQUIRE_OK(engine->UpdateSegment(two, s2));
+  CHECK(!engine->ActiveSegment(1, "A")->has_value());
+  CHECK(!engine->ActiveSegment(1, "B")->has_value());
+  CHECK(engine->SegmentsOf(1)->active_segments.empty());
+  // The category can go once no segment is in it, leaving nothing behind.
+  s1.category = std::nullopt;
+  REQUIRE_OK(engine->UpdateSegment(one, s1));
+  REQUIRE_OK(engine->DeleteCategory("A"));
+  CHECK(engine->SegmentsOf(1)->active_segments.empty());
+  CHECK(MembersOf(*engine, two) == Ids({1}));
+}
+
 TEST_CASE("a batch transfer moves every lead or none", "[engine]") {
   auto engine = OpenEngine(kNow);
   REQUIRE_OK(engine->CreateCategory("Stage"));
