@@ -138,7 +138,8 @@ absl::Status EngineCore::DecodeSnapshot(SnapshotReader& in) {
     (*state)->id = static_cast<SegmentId>(id);
     (*state)->membership.Restore(std::move(matches), std::move(added),
                                  std::move(removed));
-    (*state)->history.DecodeFrom(segs);
+    (*state)->history.DecodeFrom(segs,
+                                 (*state)->membership.members().cardinality());
     if (!segs.ok()) break;
     // The watch index now, the time orders once at the end.
     const SegmentState& saved = segments_.Restore(*std::move(state));

@@ -68,7 +68,12 @@ void SegmentHistory::EncodeTo(Encoder& e) const {
   }
 }
 
-void SegmentHistory::DecodeFrom(Decoder& d) {
+void SegmentHistory::DecodeFrom(Decoder& d, uint64_t members) {
+  // Counts a real history can hold: a segment has at most 2^32 rows, and
+  // no hour sees 2^40 changes; the running total stays in [0, 2^32] and
+  // ends at the member count (the class invariant).
+  constexpr uint64_t kMaxChanges = uint64_t{1} << 40;
+  int64_t total = 0;
   hours_.resize(d.Count(3));
   for (size_t i = 0; i < hours_.size() && d.ok(); ++i) {
     Hour& h = hours_[i];
@@ -76,9 +81,19 @@ void SegmentHistory::DecodeFrom(Decoder& d) {
     h.added = d.Varint();
     h.removed = d.Varint();
     if (h.start != BucketStart(h.start, kHour) ||
-        (i > 0 && h.start <= hours_[i - 1].start)) {
-      d.Fail("history hours out of order");
+        (i > 0 && h.start <= hours_[i - 1].start) || h.added > kMaxChanges ||
+        h.removed > kMaxChanges) {
+      d.Fail("bad history hour");
+      return;
     }
+    total += static_cast<int64_t>(h.added) - static_cast<int64_t>(h.removed);
+    if (total < 0 || total > (int64_t{1} << 32)) {
+      d.Fail("history totals out of range");
+      return;
+    }
+  }
+  if (d.ok() && static_cast<uint64_t>(total) != members) {
+    d.Fail("history total differs from the member count");
   }
 }
 

@@ -32,9 +32,10 @@ class SegmentHistory {
 
   size_t MemoryBytes() const { return hours_.capacity() * sizeof(Hour); }
 
-  // The snapshot form; DecodeFrom checks the invariants.
+  // The snapshot form; DecodeFrom checks the invariants, the total against
+  // the segment's `members`.
   void EncodeTo(Encoder& e) const;
-  void DecodeFrom(Decoder& d);
+  void DecodeFrom(Decoder& d, uint64_t members);
 
  private:
   struct Hour {
