@@ -66,13 +66,17 @@ void ActivityLog::ClearRow(Row row) {
 void ActivityLog::EnableTimeIndex(uint32_t type) {
   if (time_indexed(type)) return;
   if (by_time_.size() <= type) by_time_.resize(type + 1);
-  by_time_[type] =
-      std::make_unique<absl::btree_multiset<std::pair<Timestamp, Row>>>();
+  std::vector<std::pair<Timestamp, Row>> entries;
   ForEachRow(rows_by_type_[type], [&](Row row) {
     for (const EventRecord& e : EventsOf(row, type)) {
-      by_time_[type]->insert({e.ts, row});
+      entries.emplace_back(e.ts, row);
     }
   });
+  // Sorted first, so the btree fills at its end.
+  std::sort(entries.begin(), entries.end());
+  by_time_[type] =
+      std::make_unique<absl::btree_multiset<std::pair<Timestamp, Row>>>(
+          entries.begin(), entries.end());
 }
 
 size_t ActivityLog::TimeIndexBytes() const {
@@ -113,6 +117,37 @@ size_t ActivityLog::MemoryBytes() const {
     bytes += sizeof(key) + sizeof(Roaring) + BitmapBytes(r);
   }
   return bytes;
+}
+
+void ActivityLog::RestoreRow(Row row, std::vector<EventRecord> events) {
+  event_count_ += events.size();
+  events_[row] = std::move(events);
+  restored_.push_back(row);
+}
+
+void ActivityLog::FinishRestore() {
+  // Rows arrive ascending, so each list is sorted and bitmaps are built a
+  // container at a time.
+  std::vector<std::vector<uint32_t>> by_type(type_names_.size());
+  absl::flat_hash_map<std::pair<uint32_t, int64_t>, std::vector<uint32_t>>
+      by_object;
+  for (Row row : restored_) {
+    for (const EventRecord& e : events_[row]) {
+      std::vector<uint32_t>& rows = by_type[e.type];
+      if (rows.empty() || rows.back() != row) rows.push_back(row);
+      if (e.has_object) {
+        std::vector<uint32_t>& objects = by_object[{e.type, e.object}];
+        if (objects.empty() || objects.back() != row) objects.push_back(row);
+      }
+    }
+  }
+  for (uint32_t t = 0; t < by_type.size(); ++t) {
+    AddSortedRows(by_type[t].data(), by_type[t].size(), &rows_by_type_[t]);
+  }
+  for (auto& [key, rows] : by_object) {
+    AddSortedRows(rows.data(), rows.size(), &rows_by_object_[key]);
+  }
+  std::vector<Row>().swap(restored_);
 }
 
 }  // namespace audience

@@ -46,6 +46,11 @@ class ActivityLog {
   }
   void Add(Row row, uint32_t type, std::optional<int64_t> object, Timestamp ts);
   void ClearRow(Row row);
+  // Snapshot restore, rows in ascending order: the row's events, sorted by
+  // (type, ts), types below type_count(). The per-type and per-object rows
+  // are built in one pass by FinishRestore. REQUIRES: no time index yet.
+  void RestoreRow(Row row, std::vector<EventRecord> events);
+  void FinishRestore();
 
   // Rows with at least one event of `type` (on `object`); empty if none.
   const Roaring& RowsWith(uint32_t type) const;
@@ -88,6 +93,7 @@ class ActivityLog {
   std::vector<std::unique_ptr<absl::btree_multiset<std::pair<Timestamp, Row>>>>
       by_time_;
   uint64_t event_count_ = 0;
+  std::vector<Row> restored_;  // rows given to RestoreRow, in order
   Roaring empty_;
 };
 

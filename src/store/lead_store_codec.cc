@@ -1,6 +1,7 @@
 // LeadStore's snapshot form. Rows keep their numbers, since the segments'
 // bitmaps saved beside it are bitmaps of rows.
 #include <algorithm>
+#include <cmath>
 
 #include "persist/codec.h"
 #include "store/lead_record.h"
@@ -9,6 +10,60 @@
 #include "util/text.h"
 
 namespace audience {
+
+namespace {
+
+// A value as EncodeValue wrote it, viewing into the decoder's bytes (a
+// snapshot restores millions of them; no copies on the way in).
+FieldInput DecodeFieldInput(Decoder& d, TagInput* tags) {
+  switch (d.U8()) {
+    case 1:
+      return d.Bytes();
+    case 2:
+      return d.Signed();
+    case 3:
+      return d.Double();
+    case 4:
+      return d.Bool();
+    case 5: {
+      tags->resize(d.Count());
+      for (std::string_view& tag : *tags) tag = d.Bytes();
+      return *tags;
+    }
+  }
+  d.Fail("bad value");
+  return {};
+}
+
+// Whether a restored value is one the field's column stores (non-empty, of
+// the field's type).
+bool Fits(FieldType type, const FieldInput& input) {
+  switch (type) {
+    case FieldType::kString:
+    case FieldType::kKeyword: {
+      const auto* s = std::get_if<std::string_view>(&input);
+      return s != nullptr && !s->empty();
+    }
+    case FieldType::kInt64:
+    case FieldType::kTimestamp:
+      return std::holds_alternative<int64_t>(input);
+    case FieldType::kDouble: {
+      const auto* v = std::get_if<double>(&input);
+      return v != nullptr && !std::isnan(*v);
+    }
+    case FieldType::kBool:
+      return std::holds_alternative<bool>(input);
+    case FieldType::kTags: {
+      const auto* t = std::get_if<TagInput>(&input);
+      return t != nullptr && !t->empty() &&
+             std::none_of(t->begin(), t->end(),
+                          [](std::string_view tag) { return tag.empty(); });
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 void LeadStore::EncodeTo(Encoder& e) const {
   e.Varint(schema_.size());
@@ -101,6 +156,7 @@ void LeadStore::DecodeFrom(Decoder& d) {
   if (!d.ok()) return;
 
   GrowColumns(rows);
+  TagInput tags;
   for (FieldId f = 0; f < columns_.size() && d.ok(); ++f) {
     Column& column = *columns_[f];
     const FieldDefinition& field = schema_.field(f);
@@ -109,18 +165,18 @@ void LeadStore::DecodeFrom(Decoder& d) {
     column.DeferIndexFrom(0);
     ForEachRow(present, [&](Row row) {
       if (!d.ok()) return;
-      Value value = DecodeValue(d);
-      absl::StatusOr<FieldInput> input = ToFieldInput(field, value);
-      if (input.ok() && !IsEmptyValue(value)) {
-        absl::Status limits = CheckLimits(field, *input);
-        if (!limits.ok()) input = limits;
-      }
-      if (!input.ok() || IsEmptyValue(value)) {
-        d.Fail(input.ok() ? StrCat("empty value in ", Quote(field.name))
-                          : std::string(input.status().message()));
+      FieldInput input = DecodeFieldInput(d, &tags);
+      if (!d.ok()) return;
+      if (!Fits(field.type, input)) {
+        d.Fail(StrCat("bad value for field ", Quote(field.name)));
         return;
       }
-      column.Set(row, *input);
+      absl::Status limits = CheckLimits(field, input);
+      if (!limits.ok()) {
+        d.Fail(std::string(limits.message()));
+        return;
+      }
+      column.Set(row, input);
     });
     column.FinishDeferred(static_cast<Row>(rows));
   }
@@ -138,16 +194,26 @@ void LeadStore::DecodeFrom(Decoder& d) {
   Roaring with_events = d.Bitmap();
   if (!with_events.isSubset(live_)) d.Fail("events of rows that are not live");
   ForEachRow(with_events, [&](Row row) {
-    for (size_t n = d.Count(3); n > 0 && d.ok(); --n) {
+    if (!d.ok()) return;
+    std::vector<EventRecord> events(d.Count(3));
+    for (size_t i = 0; i < events.size() && d.ok(); ++i) {
+      EventRecord& e = events[i];
       const uint64_t type = d.Varint();
-      const Timestamp ts = d.Signed();
-      std::optional<int64_t> object;
-      if (d.Bool()) object = d.Signed();
-      if (type >= activity_.type_count()) d.Fail("bad event type");
-      if (!d.ok()) return;
-      activity_.Add(row, static_cast<uint32_t>(type), object, ts);
+      e.ts = d.Signed();
+      e.has_object = d.Bool();
+      if (e.has_object) e.object = d.Signed();
+      e.type = static_cast<uint32_t>(type);
+      if (type >= activity_.type_count() ||
+          (i > 0 &&
+           (e.type < events[i - 1].type ||
+            (e.type == events[i - 1].type && e.ts < events[i - 1].ts)))) {
+        d.Fail("bad or unordered event");
+      }
     }
+    if (events.empty()) d.Fail("a row listed with events has none");
+    if (d.ok()) activity_.RestoreRow(row, std::move(events));
   });
+  activity_.FinishRestore();
 }
 
 }  // namespace audience

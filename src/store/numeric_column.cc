@@ -55,11 +55,17 @@ void NumericColumn<T>::Clear(Row row) {
 template <typename T>
 void NumericColumn<T>::EnableOrder() {
   if (order_ != nullptr) return;
-  order_ = std::make_unique<absl::btree_set<std::pair<T, Row>>>();
+  // Sorted first: the btree then fills at its end, several times faster
+  // than inserting rows in row order (10M rows at open or first use).
+  std::vector<std::pair<T, Row>> entries;
   for (Row row = 0; row < values_.size(); ++row) {
-    if (codes_.code(row) != BucketCodes::kEmpty)
-      order_->insert({values_[row], row});
+    if (codes_.code(row) != BucketCodes::kEmpty) {
+      entries.emplace_back(values_[row], row);
+    }
   }
+  std::sort(entries.begin(), entries.end());
+  order_ = std::make_unique<absl::btree_set<std::pair<T, Row>>>(entries.begin(),
+                                                                entries.end());
 }
 
 template <typename T>
