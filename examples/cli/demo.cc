@@ -379,11 +379,15 @@ bool RunCampaign(Engine& engine) {
 
 int Demo(const Args& args) {
   synthetic::Options options;
-  bool bad = false;
-  if (auto leads = FlagValue(args, "--leads", &bad)) {
+  std::optional<ParsedArgs> parsed = ParseArgs(args, {"--leads"}, 0);
+  bool bad = !parsed;
+  if (auto leads = parsed ? parsed->Flag("--leads") : std::nullopt) {
     auto r = std::from_chars(leads->data(), leads->data() + leads->size(),
                              options.leads);
-    if (r.ec != std::errc() || options.leads == 0) bad = true;
+    if (r.ec != std::errc() || r.ptr != leads->data() + leads->size() ||
+        options.leads == 0) {
+      bad = true;
+    }
   }
   if (bad) {
     std::fprintf(stderr, "usage: audience demo [--leads N]  (N >= 1)\n");

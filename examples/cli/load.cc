@@ -1,5 +1,5 @@
-// audience load: bulk-load NDJSON files, create segments, print sizes and
-// timings.
+// audience load: bulk-load NDJSON files (into a data directory with
+// --data-dir), create segments, print sizes and timings.
 #include <chrono>
 #include <cstdio>
 #include <sstream>
@@ -33,6 +33,14 @@ bool PrintReport(const char* what, const LoadReport& report, double seconds) {
   return report.rejected == 0;
 }
 
+// False, after printing why, when a load failed as a whole (a journal write,
+// not a bad line).
+bool LoadSucceeded(const absl::StatusOr<LoadReport>& report) {
+  if (report.ok()) return true;
+  std::fprintf(stderr, "audience: %s\n", report.status().ToString().c_str());
+  return false;
+}
+
 // Calls fn(line_number, line) for each non-blank line.
 template <typename Fn>
 void ForEachLine(const std::string& text, Fn&& fn) {
@@ -49,21 +57,26 @@ void ForEachLine(const std::string& text, Fn&& fn) {
 }  // namespace
 
 int Load(const Args& args) {
-  bool bad = false;
-  auto leads = FlagValue(args, "--leads", &bad);
-  auto events = FlagValue(args, "--events", &bad);
-  auto segments = FlagValue(args, "--segments", &bad);
-  auto fields = FlagValue(args, "--fields", &bad);
-  if (bad || !leads) {
+  std::optional<ParsedArgs> parsed = ParseArgs(
+      args,
+      {"--leads", "--events", "--segments", "--fields", "--data-dir", "--sync"},
+      /*max_positional=*/0);
+  std::optional<EngineOptions> options;
+  if (parsed) options = StorageOptions(*parsed);
+  if (!options || !parsed->Flag("--leads")) {
     std::fprintf(stderr,
                  "usage: audience load --leads F [--events F] [--segments F] "
-                 "[--fields F]\n");
+                 "[--fields F] [--data-dir DIR] "
+                 "[--sync every|interval[:MS]|never]\n");
     return 2;
   }
-  absl::StatusOr<std::unique_ptr<Engine>> opened =
-      Engine::Open(EngineOptions{});
-  if (!opened.ok()) return 1;
-  Engine& engine = **opened;
+  auto leads = parsed->Flag("--leads");
+  auto events = parsed->Flag("--events");
+  auto segments = parsed->Flag("--segments");
+  auto fields = parsed->Flag("--fields");
+  std::unique_ptr<Engine> opened = OpenEngine(*options);
+  if (!opened) return 1;
+  Engine& engine = *opened;
   int errors = 0;
 
   if (fields) {
@@ -86,7 +99,7 @@ int Load(const Args& args) {
   if (!text) return 1;
   auto start = std::chrono::steady_clock::now();
   absl::StatusOr<LoadReport> report = engine.LoadLeads(*text, *leads);
-  if (!report.ok()) return 1;
+  if (!LoadSucceeded(report)) return 1;
   if (!PrintReport("leads", *report, Seconds(start))) ++errors;
 
   if (events) {
@@ -94,7 +107,7 @@ int Load(const Args& args) {
     if (!text) return 1;
     start = std::chrono::steady_clock::now();
     report = engine.LoadEvents(*text, *events);
-    if (!report.ok()) return 1;
+    if (!LoadSucceeded(report)) return 1;
     if (!PrintReport("events", *report, Seconds(start))) ++errors;
   }
 
@@ -120,6 +133,14 @@ int Load(const Args& args) {
       std::printf("%-32s %12s %12.2f\n", def->name.c_str(),
                   Thousands(preview.ok() ? preview->count : 0).c_str(), ms);
     });
+  }
+  // With a relaxed --sync, the load is on disk before the exit status says
+  // so.
+  absl::Status synced = engine.Sync();
+  if (!synced.ok()) {
+    std::fprintf(stderr, "audience: sync failed: %s\n",
+                 synced.ToString().c_str());
+    return 1;
   }
   return errors == 0 ? 0 : 1;
 }

@@ -1,4 +1,5 @@
 // audience: the command-line front end of the engine (docs/protocol.md).
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -9,19 +10,43 @@
 
 namespace audience::cli {
 
-std::optional<std::string_view> FlagValue(const Args& args,
-                                          std::string_view name, bool* error) {
+std::optional<std::string_view> ParsedArgs::Flag(std::string_view name) const {
+  auto it = flags.find(name);
+  if (it == flags.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<ParsedArgs> ParseArgs(
+    const Args& args, std::initializer_list<std::string_view> known,
+    size_t max_positional) {
+  ParsedArgs parsed;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] != name) continue;
-    if (i + 1 >= args.size()) {
-      std::fprintf(stderr, "audience: %.*s needs a value\n",
-                   static_cast<int>(name.size()), name.data());
-      *error = true;
+    std::string_view arg = args[i];
+    std::string name(arg);
+    if (arg.size() < 2 || arg.substr(0, 2) != "--") {
+      if (parsed.positional.size() == max_positional) {
+        std::fprintf(stderr, "audience: unexpected argument '%s'\n",
+                     name.c_str());
+        return std::nullopt;
+      }
+      parsed.positional.push_back(arg);
+      continue;
+    }
+    if (std::find(known.begin(), known.end(), arg) == known.end()) {
+      std::fprintf(stderr, "audience: unknown flag %s\n", name.c_str());
       return std::nullopt;
     }
-    return args[i + 1];
+    if (i + 1 >= args.size() || args[i + 1].substr(0, 2) == "--") {
+      std::fprintf(stderr, "audience: %s needs a value\n", name.c_str());
+      return std::nullopt;
+    }
+    if (!parsed.flags.emplace(arg, args[i + 1]).second) {
+      std::fprintf(stderr, "audience: %s is given twice\n", name.c_str());
+      return std::nullopt;
+    }
+    ++i;
   }
-  return std::nullopt;
+  return parsed;
 }
 
 std::optional<std::string> ReadFile(const std::string& path) {
@@ -54,10 +79,16 @@ constexpr char kUsage[] =
     "commands:\n"
     "  demo [--leads N]      synthetic lead base (default 1,000,000 leads),\n"
     "                        sample segments, timings and an explanation\n"
-    "  replay [FILE]         run NDJSON protocol commands from FILE or stdin,\n"
-    "                        one JSON response per line (docs/protocol.md)\n"
+    "  replay [--data-dir DIR] [--sync every|interval[:MS]|never] [FILE]\n"
+    "                        run NDJSON protocol commands from FILE or stdin,\n"
+    "                        one JSON response per line (docs/protocol.md);\n"
+    "                        with DIR the state persists from run to run\n"
     "  load --leads F [--events F] [--segments F] [--fields F]\n"
+    "       [--data-dir DIR] [--sync ...]\n"
     "                        bulk-load NDJSON files and print segment sizes\n"
+    "  snapshot DIR          write a snapshot of a data directory and start\n"
+    "                        a new journal\n"
+    "  check DIR             verify a data directory without changing it\n"
     "  help                  this text\n";
 
 }  // namespace
@@ -74,6 +105,8 @@ int main(int argc, char** argv) {
   if (command == "demo") return Demo(args);
   if (command == "replay") return Replay(args);
   if (command == "load") return Load(args);
+  if (command == "snapshot") return Snapshot(args);
+  if (command == "check") return Check(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

@@ -1,4 +1,5 @@
-// audience replay [FILE]: the line protocol over stdin / a file.
+// audience replay [--data-dir DIR] [--sync POLICY] [FILE]: the line protocol
+// over stdin / a file.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -11,36 +12,47 @@
 namespace audience::cli {
 
 int Replay(const Args& args) {
-  if (args.size() > 1) {
-    std::fprintf(stderr, "usage: audience replay [FILE]\n");
+  std::optional<ParsedArgs> parsed =
+      ParseArgs(args, {"--data-dir", "--sync"}, 1);
+  std::optional<EngineOptions> options;
+  if (parsed) options = StorageOptions(*parsed);
+  if (!options) {
+    std::fprintf(stderr,
+                 "usage: audience replay [--data-dir DIR] "
+                 "[--sync every|interval[:MS]|never] [FILE]\n");
     return 2;
   }
   std::ifstream file;
-  if (!args.empty()) {
-    file.open(std::string(args[0]));
+  if (!parsed->positional.empty()) {
+    std::string path(parsed->positional[0]);
+    file.open(path);
     if (!file) {
-      std::fprintf(stderr, "audience: cannot open %s\n",
-                   std::string(args[0]).c_str());
+      std::fprintf(stderr, "audience: cannot open %s\n", path.c_str());
       return 1;
     }
   }
-  std::istream& in = args.empty() ? std::cin : file;
-  absl::StatusOr<std::unique_ptr<Engine>> engine =
-      Engine::Open(EngineOptions{});
-  if (!engine.ok()) {
-    std::fprintf(stderr, "audience: %s\n", engine.status().ToString().c_str());
-    return 1;
-  }
-  Protocol protocol(**engine);
+  std::istream& in = parsed->positional.empty() ? std::cin : file;
+  std::unique_ptr<Engine> engine = OpenEngine(*options);
+  if (!engine) return 1;
+  Protocol protocol(*engine);
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    // Execute returns once the engine has journaled the mutation (and, with
+    // --sync every, synced it): a response is never ahead of the disk.
     std::string response = protocol.Execute(line);
     response.push_back('\n');
     // One response per command, visible at once to a driving process.
     std::fwrite(response.data(), 1, response.size(), stdout);
     std::fflush(stdout);
+  }
+  // With a relaxed --sync, the end of input is still a durable point.
+  absl::Status synced = engine->Sync();
+  if (!synced.ok()) {
+    std::fprintf(stderr, "audience: sync failed: %s\n",
+                 synced.ToString().c_str());
+    return 1;
   }
   return 0;
 }

@@ -144,6 +144,7 @@ class Protocol::Impl {
         {"stats", &Impl::Stats},
         {"segment_leads", &Impl::SegmentLeads},
         {"lead_segments", &Impl::LeadSegments},
+        {"snapshot", &Impl::Snapshot},
     };
     auto it = handlers->find(op);
     if (it == handlers->end()) {
@@ -684,6 +685,15 @@ class Protocol::Impl {
       out.Key(categories[category]).String(NameOf(segment));
     }
     out.EndObject();
+    return absl::OkStatus();
+  }
+
+  // --- Durability ------------------------------------------------------------
+
+  absl::Status Snapshot(object, JsonWriter& out) {
+    ASSIGN_OR_RETURN(SnapshotInfo info, engine_.Snapshot());
+    out.Key("generation").Uint(info.generation);
+    out.Key("bytes").Uint(info.bytes);
     return absl::OkStatus();
   }
 

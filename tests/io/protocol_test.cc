@@ -473,5 +473,51 @@ TEST_CASE("Protocol error responses stay valid JSON for odd input", "[io]") {
           "INVALID_ARGUMENT", "longer than 200 characters");
 }
 
+TEST_CASE("Protocol snapshot needs a data directory", "[io]") {
+  Session s;
+  s.Error(R"({"op":"snapshot"})", "FAILED_PRECONDITION", "");
+}
+
+TEST_CASE("Protocol snapshot writes the data directory's state", "[io]") {
+  TempDir dir;
+  EngineOptions options;
+  options.data_dir = dir / "data";
+  simdjson::dom::parser parser;
+  // {"ok":true,"generation":N,"bytes":B}: the generation.
+  auto snapshot = [&](Protocol& protocol) {
+    std::string response = protocol.Execute(R"({"op":"snapshot"})");
+    INFO(response);
+    object o;
+    REQUIRE(parser.parse(response).get(o) == simdjson::SUCCESS);
+    REQUIRE(KeysOf(o) == std::set<std::string>{"ok", "generation", "bytes"});
+    bool ok = false;
+    uint64_t generation = 0, bytes = 0;
+    REQUIRE(o["ok"].get(ok) == simdjson::SUCCESS);
+    REQUIRE(ok);
+    REQUIRE(o["generation"].get(generation) == simdjson::SUCCESS);
+    REQUIRE(o["bytes"].get(bytes) == simdjson::SUCCESS);
+    CHECK(bytes > 0);
+    return generation;
+  };
+  uint64_t generation = 0;
+  {
+    auto engine = Engine::Open(options);
+    REQUIRE_OK(engine);
+    Protocol protocol(**engine);
+    protocol.Execute(R"({"op":"upsert_lead","lead":{"id":7,"score":10}})");
+    uint64_t first = snapshot(protocol);
+    protocol.Execute(R"({"op":"patch_lead","id":7,"set":{"score":20}})");
+    generation = snapshot(protocol);
+    CHECK(generation > first);
+  }
+  auto engine = Engine::Open(options);
+  REQUIRE_OK(engine);
+  CHECK((*engine)->recovery().generation == generation);
+  CHECK((*engine)->recovery().replayed == 0);
+  Protocol protocol(**engine);
+  CHECK(protocol.Execute(R"({"op":"get_lead","id":7})") ==
+        R"({"ok":true,"lead":{"id":7,"score":20}})");
+}
+
 }  // namespace
 }  // namespace audience::testing
