@@ -39,18 +39,18 @@ void FlipByte(const std::string& path, uint64_t offset) {
 }
 
 // Where each record of a journal file starts (docs/durability.md: a 20-byte
-// header, then per record a little-endian u32 length, a u32 checksum and the
-// payload).
+// header, then per record a little-endian u32 length, the length's and the
+// payload's u32 checksums, and the payload).
 std::vector<uint64_t> RecordOffsets(const std::string& journal) {
   std::vector<uint64_t> offsets;
   uint64_t pos = 20;
-  while (pos + 8 <= journal.size()) {
+  while (pos + 12 <= journal.size()) {
     uint32_t length = 0;
     for (int i = 3; i >= 0; --i) {
       length = length << 8 | static_cast<unsigned char>(journal[pos + i]);
     }
     offsets.push_back(pos);
-    pos += 8 + length;
+    pos += 12 + length;
   }
   return offsets;
 }
@@ -206,8 +206,8 @@ TEST_CASE("audience check fails on a damaged data directory", "[cli]") {
     std::vector<uint64_t> records = RecordOffsets(ReadBytes(path));
     REQUIRE(records.size() == 50);
     uint64_t damaged = records[25];
-    // The first payload byte, after the record's length and checksum.
-    FlipByte(path, damaged + 8);
+    // The first payload byte, after the record's length and checksums.
+    FlipByte(path, damaged + 12);
     CliResult check = RunCli({"check", data}, "", err);
     INFO(check.out << check.err);
     CHECK(check.status == 1);
