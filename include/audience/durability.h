@@ -10,21 +10,21 @@ namespace audience {
 
 // How an engine with a data directory came back.
 struct RecoveryReport {
-  bool created = false;          // the directory held no state yet
-  uint64_t generation = 0;       // the snapshot's generation
-  uint64_t snapshot_bytes = 0;   // 0 when created
-  uint64_t replayed = 0;         // journal records applied after it
+  bool created = false;         // the directory held no state yet
+  uint64_t generation = 0;      // the snapshot's generation
+  uint64_t snapshot_bytes = 0;  // 0 when created
+  uint64_t replayed = 0;        // journal records applied after it
   // A record cut short by a crash mid-write at the journal's end, dropped:
   // "journal-000003.log: 17 bytes at offset 4096"; empty when none.
   std::string torn_tail = {};
-  double seconds = 0;            // loading and replaying
+  double seconds = 0;  // loading and replaying
 };
 
 // One snapshot written by Engine::Snapshot.
 struct SnapshotInfo {
   uint64_t generation = 0;  // the journal it starts is journal-<generation>
   uint64_t bytes = 0;
-  double seconds = 0;       // serialising and writing, fsync included
+  double seconds = 0;  // serialising and writing, fsync included
 };
 
 // What Engine::CheckDataDir found: a directory that opens to this state.
