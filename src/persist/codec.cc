@@ -1,6 +1,8 @@
 #include "persist/codec.h"
 
 #include <cstring>
+#include <utility>
+#include <variant>
 
 #include "util/str_cat.h"
 
@@ -174,88 +176,78 @@ std::vector<std::string> DecodeStrings(Decoder& d) {
   return list;
 }
 
-void EncodeScalar(const Scalar& s, Encoder& e) {
-  e.U8(static_cast<uint8_t>(s.index()));
-  if (const bool* b = std::get_if<bool>(&s)) e.Bool(*b);
-  if (const int64_t* i = std::get_if<int64_t>(&s)) e.Signed(*i);
-  if (const double* x = std::get_if<double>(&s)) e.Double(*x);
-  if (const std::string* t = std::get_if<std::string>(&s)) e.Bytes(*t);
-}
+// Variants (Value, Scalar, Operand) are written as the alternative's index
+// and its payload; one overload per alternative type serves all three.
+template <typename T>
+struct Tag {};
 
-Scalar DecodeScalar(Decoder& d) {
-  switch (d.U8()) {
-    case 0:
-      return std::monostate{};
-    case 1:
-      return d.Bool();
-    case 2:
-      return d.Signed();
-    case 3:
-      return d.Double();
-    case 4:
-      return std::string(d.Bytes());
-  }
-  d.Fail("bad scalar");
-  return {};
+void Put(Encoder&, std::monostate) {}
+void Put(Encoder& e, bool v) { e.Bool(v); }
+void Put(Encoder& e, int64_t v) { e.Signed(v); }
+void Put(Encoder& e, double v) { e.Double(v); }
+void Put(Encoder& e, const std::string& v) { e.Bytes(v); }
+void Put(Encoder& e, const std::vector<std::string>& v) { EncodeStrings(v, e); }
+void Put(Encoder& e, const Duration& v) {
+  e.Signed(v.amount);
+  e.U8(static_cast<uint8_t>(v.unit));
 }
+void Put(Encoder& e, const std::vector<Scalar>& list);
 
-void EncodeOperand(const Operand& v, Encoder& e) {
+template <typename V>
+void PutVariant(const V& v, Encoder& e) {
   e.U8(static_cast<uint8_t>(v.index()));
-  std::visit(
-      [&](const auto& x) {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, bool>) {
-          e.Bool(x);
-        } else if constexpr (std::is_same_v<T, int64_t>) {
-          e.Signed(x);
-        } else if constexpr (std::is_same_v<T, double>) {
-          e.Double(x);
-        } else if constexpr (std::is_same_v<T, std::string>) {
-          e.Bytes(x);
-        } else if constexpr (std::is_same_v<T, std::vector<Scalar>>) {
-          e.Varint(x.size());
-          for (const Scalar& s : x) EncodeScalar(s, e);
-        } else if constexpr (std::is_same_v<T, Duration>) {
-          e.Signed(x.amount);
-          e.U8(static_cast<uint8_t>(x.unit));
-        }
-      },
-      v);
+  std::visit([&](const auto& x) { Put(e, x); }, v);
 }
 
-Operand DecodeOperand(Decoder& d) {
-  switch (d.U8()) {
-    case 0:
-      return std::monostate{};
-    case 1:
-      return d.Bool();
-    case 2:
-      return d.Signed();
-    case 3:
-      return d.Double();
-    case 4:
-      return std::string(d.Bytes());
-    case 5: {
-      std::vector<Scalar> list(d.Count());
-      for (Scalar& s : list) s = DecodeScalar(d);
-      return list;
-    }
-    case 6: {
-      Duration duration;
-      duration.amount = d.Signed();
-      duration.unit = d.Enum(Duration::Unit::kHours);
-      return duration;
-    }
+void Put(Encoder& e, const std::vector<Scalar>& list) {
+  e.Varint(list.size());
+  for (const Scalar& s : list) PutVariant(s, e);
+}
+
+std::monostate Get(Decoder&, Tag<std::monostate>) { return {}; }
+bool Get(Decoder& d, Tag<bool>) { return d.Bool(); }
+int64_t Get(Decoder& d, Tag<int64_t>) { return d.Signed(); }
+double Get(Decoder& d, Tag<double>) { return d.Double(); }
+std::string Get(Decoder& d, Tag<std::string>) { return std::string(d.Bytes()); }
+std::vector<std::string> Get(Decoder& d, Tag<std::vector<std::string>>) {
+  return DecodeStrings(d);
+}
+Duration Get(Decoder& d, Tag<Duration>) {
+  Duration v;
+  v.amount = d.Signed();
+  v.unit = d.Enum(Duration::Unit::kHours);
+  return v;
+}
+std::vector<Scalar> Get(Decoder& d, Tag<std::vector<Scalar>>);
+
+template <typename V, size_t I = 0>
+V GetVariant(Decoder& d, uint8_t index) {
+  if constexpr (I == std::variant_size_v<V>) {
+    d.Fail("bad variant index");
+    return V{};
+  } else {
+    using T = std::variant_alternative_t<I, V>;
+    if (index == I) return V(std::in_place_index<I>, Get(d, Tag<T>{}));
+    return GetVariant<V, I + 1>(d, index);
   }
-  d.Fail("bad operand");
-  return {};
+}
+
+template <typename V>
+V GetVariant(Decoder& d) {
+  return GetVariant<V>(d, d.U8());
+}
+
+std::vector<Scalar> Get(Decoder& d, Tag<std::vector<Scalar>>) {
+  std::vector<Scalar> list(d.Count());
+  for (Scalar& s : list) s = GetVariant<Scalar>(d);
+  return list;
 }
 
 void EncodeCondition(const Condition& c, Encoder& e) {
   e.U8(static_cast<uint8_t>(c.kind));
   e.Bytes(c.subject);
   e.U8(static_cast<uint8_t>(c.op));
-  EncodeOperand(c.value, e);
+  PutVariant(c.value, e);
   e.OptionalSigned(c.object);
   e.Signed(c.at_least);
   e.OptionalSigned(c.within_days);
@@ -266,7 +258,7 @@ Condition DecodeCondition(Decoder& d) {
   c.kind = d.Enum(Condition::Kind::kSegment);
   c.subject = std::string(d.Bytes());
   c.op = d.Enum(Op::kNotMember);
-  c.value = DecodeOperand(d);
+  c.value = GetVariant<Operand>(d);
   c.object = d.OptionalSigned();
   c.at_least = d.Signed();
   c.within_days = d.OptionalSigned();
@@ -292,33 +284,9 @@ FieldValues DecodeFields(Decoder& d) {
 
 }  // namespace
 
-void EncodeValue(const Value& v, Encoder& e) {
-  e.U8(static_cast<uint8_t>(v.index()));
-  if (const auto* s = std::get_if<std::string>(&v)) e.Bytes(*s);
-  if (const auto* i = std::get_if<int64_t>(&v)) e.Signed(*i);
-  if (const auto* x = std::get_if<double>(&v)) e.Double(*x);
-  if (const auto* b = std::get_if<bool>(&v)) e.Bool(*b);
-  if (const auto* t = std::get_if<TagList>(&v)) EncodeStrings(*t, e);
-}
+void EncodeValue(const Value& v, Encoder& e) { PutVariant(v, e); }
 
-Value DecodeValue(Decoder& d) {
-  switch (d.U8()) {
-    case 0:
-      return std::monostate{};
-    case 1:
-      return std::string(d.Bytes());
-    case 2:
-      return d.Signed();
-    case 3:
-      return d.Double();
-    case 4:
-      return d.Bool();
-    case 5:
-      return DecodeStrings(d);
-  }
-  d.Fail("bad value");
-  return {};
-}
+Value DecodeValue(Decoder& d) { return GetVariant<Value>(d); }
 
 void EncodeLead(const Lead& lead, Encoder& e) {
   e.Varint(lead.id);
