@@ -104,6 +104,13 @@ SegmentDefinition MixedSegment(int i, int total, std::mt19937_64& rng) {
   return d;
 }
 
+void Must(const absl::Status& status) {
+  if (!status.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(status.message()).c_str());
+    std::abort();
+  }
+}
+
 EngineCore& SyntheticCore(uint64_t leads) {
   static auto* cores = new std::map<uint64_t, std::unique_ptr<EngineCore>>();
   auto it = cores->find(leads);

@@ -7,7 +7,9 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 
+#include "absl/status/statusor.h"
 #include "engine/engine_core.h"
 
 namespace audience::bench {
@@ -17,6 +19,14 @@ EngineCore& SyntheticCore(uint64_t leads);
 
 // The environment variable `name` as a number, or `fallback` when unset.
 uint64_t EnvOr(const char* name, uint64_t fallback);
+
+// Stops the benchmark with the error: setup that fails measures nothing.
+void Must(const absl::Status& status);
+template <typename T>
+T Must(absl::StatusOr<T> v) {
+  Must(v.status());
+  return *std::move(v);
+}
 
 // Condition shorthand.
 Condition Field(std::string field, Op op, Operand value = {});

@@ -38,15 +38,6 @@ struct Setup {
   SegmentId warm = 0;
 };
 
-template <typename T>
-T Must(absl::StatusOr<T> v) {
-  if (!v.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(v.status().message()).c_str());
-    std::abort();
-  }
-  return *std::move(v);
-}
-
 // A random member of `segment`.
 LeadId RandomMember(const EngineCore& core, SegmentId segment,
                     std::mt19937_64& rng) {

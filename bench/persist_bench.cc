@@ -35,22 +35,6 @@ constexpr int kSegments = 1'000;
 constexpr uint64_t kPatchLeads = 200'000;
 constexpr int kRecoveryPatches = 20'000;
 
-template <typename T>
-T Must(absl::StatusOr<T> v) {
-  if (!v.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(v.status().message()).c_str());
-    std::abort();
-  }
-  return *std::move(v);
-}
-
-void Must(const absl::Status& s) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
-    std::abort();
-  }
-}
-
 std::string BenchDir(const std::string& name) {
   const char* env = std::getenv("AUDIENCE_BENCH_DIR");
   std::filesystem::path root = env != nullptr
