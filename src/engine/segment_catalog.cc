@@ -67,10 +67,13 @@ void SegmentCatalog::Erase(SegmentId id) {
 void SegmentCatalog::LinkRefs(const SegmentState& s, bool link) {
   for (const auto& ref : s.refs) {
     if (!ref) continue;
+    // Kept sorted by id, so the order (errors list it) does not depend on
+    // the order references were made, which a snapshot does not keep.
     std::vector<SegmentId>& users = by_id_[*ref]->dependents;
-    auto it = std::find(users.begin(), users.end(), s.id);
-    if (link && it == users.end()) users.push_back(s.id);
-    if (!link && it != users.end()) users.erase(it);
+    auto it = std::lower_bound(users.begin(), users.end(), s.id);
+    const bool present = it != users.end() && *it == s.id;
+    if (link && !present) users.insert(it, s.id);
+    if (!link && present) users.erase(it);
   }
 }
 

@@ -35,7 +35,8 @@ struct SegmentState {
   SegmentMembers membership;
   SegmentHistory history;
   uint64_t position = 0;  // rank in the catalog's topological order
-  // Segments whose filters reference this one (kept by the catalog).
+  // Segments whose filters reference this one, ascending (kept by the
+  // catalog).
   std::vector<SegmentId> dependents;
   const Roaring& members() const { return membership.members(); }
 };
@@ -63,7 +64,7 @@ class SegmentCatalog {
     by_id_.resize(next, nullptr);
   }
 
-  // Segments whose filters reference `id`, by id.
+  // Segments whose filters reference `id`, ascending.
   const std::vector<SegmentId>& ReferencedBy(SegmentId id) const;
   // A rank that increases along topo_order().
   uint64_t position(SegmentId id) const { return by_id_[id]->position; }

@@ -325,6 +325,30 @@ TEST_CASE("a snapshot after a segment changed category reopens", "[persist]") {
   CHECK(Dump(*OpenDir(DirOptions(dir))) == before);
 }
 
+TEST_CASE(
+    "errors list referencing segments in the same order after a "
+    "snapshot",
+    "[persist]") {
+  // Found by the CLI crash test (seed 9494): the list followed the order
+  // the references were made, which a restore does not keep.
+  TempDir dir;
+  std::string before;
+  {
+    auto engine = OpenDir(DirOptions(dir));
+    const SegmentId hot = MakeSegment(*engine, Def("Hot", {}));
+    const SegmentId a = MakeSegment(*engine, Def("A", {}));
+    MakeSegment(*engine, Def("B", {Condition::Segment("Hot", Op::kMember)}));
+    REQUIRE_OK(engine->UpdateSegment(
+        a, Def("A", {Condition::Segment("Hot", Op::kMember)})));
+    before = std::string(engine->DeleteSegment(hot, false).status().message());
+    CHECK_THAT(before, Catch::EndsWith("\"A\", \"B\""));
+    REQUIRE_OK(engine->Snapshot());
+  }
+  auto engine = OpenDir(DirOptions(dir));
+  CHECK(std::string(engine->DeleteSegment(1, false).status().message()) ==
+        before);
+}
+
 TEST_CASE("a damaged record length in the last journal is DATA_LOSS",
           "[persist]") {
   // A length that runs past the end looks like a torn write; its own
