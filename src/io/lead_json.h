@@ -25,13 +25,14 @@ class LeadJsonParser {
  public:
   // Parses one lead document. On success `record` views into the parser's
   // buffers until the next call. Errors name the field: `field "score"
-  // (int64) expects an integer, got 10.5`.
+  // (int64) expects an integer, got 10.5`, `malformed JSON in "score" (...)`.
   absl::Status ParseLead(simdjson::padded_string_view json,
                          const Schema& schema, LeadRecord* record);
 
   // Parses one event document; keys other than lead, type, object and ts are
-  // ignored (so a protocol command line parses as is). `ts` is nullopt when
-  // missing or null.
+  // ignored (so a protocol command line parses as is), but their values
+  // must be valid JSON, as in the protocol. `ts` is
+  // nullopt when missing or null.
   absl::Status ParseEvent(simdjson::padded_string_view json, Event* event);
 
  private:

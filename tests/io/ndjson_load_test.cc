@@ -3,6 +3,7 @@
 #include <string>
 
 #include "testing/test_util.h"
+#include "util/str_cat.h"
 
 namespace audience::testing {
 namespace {
@@ -181,6 +182,69 @@ TEST_CASE("LoadEvents records good events and names bad lines", "[io]") {
   }
   CHECK(entered == std::vector<std::pair<SegmentId, LeadId>>{
                        {twice, 1}, {recent, 1}, {recent, 2}});
+}
+
+TEST_CASE("LoadLeads names the line and field of a malformed value", "[io]") {
+  // The lines of tests/fuzz/lead_ndjson/crash-invalid_null_atom.ndjson:
+  // they used to load with the field emptied.
+  auto engine = OpenEngine();
+  REQUIRE_OK(engine->DefineField("opted_in", FieldType::kBool));
+  auto report = engine->LoadLeads(
+      "{\"id\":6,\"email\":nterminated}\n"
+      "{\"id\":7,\"score\":nul}\n"
+      "{\"id\":8,\"opted_in\":nil}\n",
+      "leads.ndjson");
+  REQUIRE_OK(report);
+  CHECK(report->loaded == 0);
+  REQUIRE(report->errors.size() == 3);
+  CHECK(report->errors[0].rfind("leads.ndjson:1: malformed JSON in \"email\" (",
+                                0) == 0);
+  CHECK(report->errors[1].rfind("leads.ndjson:2: malformed JSON in \"score\" (",
+                                0) == 0);
+  CHECK(report->errors[2].rfind(
+            "leads.ndjson:3: malformed JSON in \"opted_in\" (", 0) == 0);
+  CHECK(engine->LeadCount() == 0);
+}
+
+TEST_CASE("LoadLeads and LoadEvents take lead id -0 as the protocol does",
+          "[io]") {
+  // tests/fuzz/lead_ndjson/crash-negative_zero_id.ndjson.
+  auto engine = OpenEngine();
+  auto leads = engine->LoadLeads("{\"id\":-0,\"score\":-0}\n");
+  REQUIRE_OK(leads);
+  CHECK(leads->loaded == 1);
+  auto zero = engine->GetLead(0);
+  REQUIRE_OK(zero);
+  CHECK(zero->fields == FieldValues{{"score", int64_t{0}}});
+  auto events = engine->LoadEvents(
+      "{\"lead\":-0,\"type\":\"x\",\"object\":-0,\"ts\":-0}");
+  REQUIRE_OK(events);
+  CHECK(events->loaded == 1);
+}
+
+TEST_CASE("LoadEvents rejects lines with malformed ignored values", "[io]") {
+  // tests/fuzz/lead_ndjson/crash-unvalidated_ignored_event_keys.ndjson.
+  auto engine = OpenEngine();
+  REQUIRE_OK(engine->LoadLeads("{\"id\":7}\n"));
+  auto report = engine->LoadEvents(
+      "{\"lead\":7,\"type\":\"x\",\"extra\":178\"ignored\"}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":nope}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":\"bad \\q escape\"}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":01}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":[1 2]}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":{\"a\" 1}}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":{\"a\":1}}\n",
+      "events.ndjson");
+  REQUIRE_OK(report);
+  std::string all_errors;
+  for (const std::string& e : report->errors) all_errors += e + "\n";
+  INFO(all_errors);
+  CHECK(report->loaded == 1);
+  REQUIRE(report->rejected == 6);
+  for (size_t i = 0; i < 6; ++i) {
+    CHECK(report->errors[i].rfind(StrCat("events.ndjson:", i + 1, ": "), 0) ==
+          0);
+  }
 }
 
 TEST_CASE("LoadEvents default source and empty input", "[io]") {

@@ -460,6 +460,15 @@ TEST_CASE("Protocol ignores unknown keys in commands", "[io]") {
   s.Ok(R"({"note":"hi","op":"now"})", {"now"});
 }
 
+TEST_CASE("Protocol takes lead id -0 for 0, as the bulk loaders", "[io]") {
+  Session s;
+  s.Ok(R"({"op":"upsert_lead","lead":{"id":-0,"score":-0}})", {"changes"});
+  object o = s.Ok(R"({"op":"get_lead","id":0})", {"lead"});
+  CHECK(JsonOf(o, "lead") == R"({"id":0,"score":0})");
+  s.Ok(R"({"op":"event","lead":-0,"type":"x","object":-0,"ts":-0})",
+       {"changes"});
+}
+
 TEST_CASE("Protocol error responses stay valid JSON for odd input", "[io]") {
   Session s;
   // Control characters and quotes in names end up in messages.
