@@ -1,9 +1,11 @@
 #include "io/lead_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "io/ndjson.h"
+#include "io/object_keys.h"
 #include "store/lead_record.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
@@ -72,13 +74,14 @@ struct OpenValue {
   simdjson::ondemand::array_iterator elements_end = {};
   size_t index = 0;        // of the element read last
   size_t path_length = 0;  // of this value's path
+  ObjectKeys keys = {};
 };
 
 // Reads a value to its end, checking that it is valid JSON: On Demand
 // validates only what it reads, so a value the caller has no use for (an
-// ignored key, a mistyped field) would otherwise pass unchecked. `path`
-// names the value, for errors. `depth` is the value's depth (the line's
-// object is 1).
+// ignored key, a mistyped field) would otherwise pass unchecked. Objects
+// inside must not repeat a key. `path` names the value, for errors. `depth`
+// is the value's depth (the line's object is 1).
 absl::Status ReadWhole(value& v, std::string_view path_to_value, int depth) {
   // Depth first with a stack of its own rather than recursion: values nest
   // up to kMaxDepth, and On Demand frames are large in sanitizer builds.
@@ -168,6 +171,7 @@ absl::Status ReadWhole(value& v, std::string_view path_to_value, int depth) {
       if (auto error = member.unescaped_key().get(key)) {
         return MalformedValue(path, error);
       }
+      if (!o.keys.Insert(key)) return DuplicateKey(path, key);
       StrAppend(&path, ".", key);
       item = member.value();
     } else {
@@ -411,6 +415,13 @@ absl::Status LeadJsonParser::ParseLead(simdjson::padded_string_view json,
   RETURN_IF_ERROR(GetObject(doc, "a lead", &object));
   bool has_id = false;
   size_t position = 0;
+  // A field seen on this line has seen_[field] == line_; the "id" key is
+  // has_id.
+  if (seen_.size() < schema.size()) seen_.resize(schema.size(), 0);
+  if (++line_ == 0) {  // wrapped: forget every mark
+    std::fill(seen_.begin(), seen_.end(), 0);
+    line_ = 1;
+  }
   for (auto result : object) {
     simdjson::ondemand::field member;
     if (auto error = std::move(result).get(member)) return MalformedJson(error);
@@ -432,11 +443,14 @@ absl::Status LeadJsonParser::ParseLead(simdjson::padded_string_view json,
     ++position;
     value v = member.value();
     if (*id == kIdField) {
+      if (has_id) return DuplicateKey("", "id");
       ASSIGN_OR_RETURN(record->id, ReadLeadId(v, "id"));
       has_id = true;
       continue;
     }
     const FieldDefinition& field = schema.field(*id);
+    if (seen_[*id] == line_) return DuplicateKey("", field.name);
+    seen_[*id] = line_;
     ASSIGN_OR_RETURN(FieldInput input, ReadField(v, field));
     RETURN_IF_ERROR(CheckLimits(field, input));
     record->fields.emplace_back(*id, std::move(input));
@@ -455,11 +469,13 @@ absl::Status LeadJsonParser::ParseEvent(simdjson::padded_string_view json,
   RETURN_IF_ERROR(GetObject(doc, "an event", &object));
   bool has_lead = false;
   bool has_type = false;
+  ObjectKeys keys;
   for (auto member : object) {
     std::string_view key;
     if (auto error = member.unescaped_key().get(key)) {
       return MalformedJson(error);
     }
+    if (!keys.Insert(key)) return DuplicateKey("", key);
     value v;
     if (auto error = member.value().get(v)) return MalformedValue(key, error);
     if (key == "lead") {

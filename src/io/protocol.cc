@@ -99,6 +99,7 @@ class Protocol::Impl {
       return absl::InvalidArgumentError(
           StrCat("malformed JSON (", simdjson::error_message(error), ")"));
     }
+    RETURN_IF_ERROR(CheckUniqueKeys(doc));
     ASSIGN_OR_RETURN(object cmd, JsonObject(doc, "command"));
     ASSIGN_OR_RETURN(std::string op, RequireString(cmd, "op"));
     static const auto* handlers = new absl::flat_hash_map<std::string, Handler>{

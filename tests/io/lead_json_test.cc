@@ -288,6 +288,29 @@ TEST_CASE("ParseLead and ParseEvent read lead id -0 as 0, as the protocol",
                 "\"id\" must be a non-negative integer, got -0.0");
 }
 
+TEST_CASE("ParseLead rejects a repeated key, naming it", "[io]") {
+  // One rule for every JSON reader (docs/decisions.md): before, the loader
+  // kept the last "score" and the protocol the first "id".
+  LeadParse p;
+  REQUIRE_ERROR(p.Run(R"({"id": 1, "score": 600, "score": 5})"),
+                absl::StatusCode::kInvalidArgument, "duplicate key \"score\"");
+  REQUIRE_ERROR(p.Run(R"({"id": 1, "tags": ["a"], "tags": ["b"]})"),
+                absl::StatusCode::kInvalidArgument, "duplicate key \"tags\"");
+  REQUIRE_ERROR(p.Run(R"({"id": 1, "id": 2})"),
+                absl::StatusCode::kInvalidArgument, "duplicate key \"id\"");
+  // Spelled differently, the same key.
+  REQUIRE_ERROR(p.Run(R"({"id": 1, "em\u0061il": "a@b.c", "email": null})"),
+                absl::StatusCode::kInvalidArgument, "duplicate key \"email\"");
+  REQUIRE_ERROR(p.Run(R"({"id": 10, "em\u0061il": "x", "\u0069d": 11})"),
+                absl::StatusCode::kInvalidArgument, "duplicate key \"id\"");
+  // A null repeated is a repeat too; the next line starts afresh.
+  REQUIRE_ERROR(p.Run(R"({"id": 1, "plan": null, "plan": "pro"})"),
+                absl::StatusCode::kInvalidArgument, "duplicate key \"plan\"");
+  REQUIRE_OK(p.Run(R"({"id": 1, "plan": "pro", "score": 5})"));
+  REQUIRE_OK(p.Run(R"({"id": 2, "plan": "pro", "score": 5})"));
+  CHECK(p.record().fields.size() == 2);
+}
+
 TEST_CASE("ParseLead maps keys right whatever their order", "[io]") {
   // The parser remembers which field a key named at each position; lines
   // that change order, rename or drop keys must still map correctly.
@@ -445,6 +468,24 @@ TEST_CASE("ParseEvent validates the values of keys it ignores", "[io]") {
       R"("more":18446744073709551615})",
       &e));
   CHECK(e.lead == 7);
+}
+
+TEST_CASE("ParseEvent rejects repeated keys at any depth", "[io]") {
+  LeadParse p;
+  Event e;
+  REQUIRE_ERROR(p.RunEvent(R"({"lead":30,"lead":31,"type":"visit"})", &e),
+                absl::StatusCode::kInvalidArgument, "duplicate key \"lead\"");
+  REQUIRE_ERROR(p.RunEvent(R"({"lead":1,"type":"a","x":1,"x":2})", &e),
+                absl::StatusCode::kInvalidArgument, "duplicate key \"x\"");
+  REQUIRE_ERROR(p.RunEvent(R"({"lead":1,"type":"a","x":[{"k":1,"k":2}]})", &e),
+                absl::StatusCode::kInvalidArgument,
+                "x[0]: duplicate key \"k\"");
+  // Many keys (past the linear scan) still find the repeat.
+  std::string wide = R"({"lead":1,"type":"a")";
+  for (int i = 0; i < 100; ++i) wide += ",\"k" + std::to_string(i) + "\":1";
+  REQUIRE_OK(p.RunEvent(wide + "}", &e));
+  REQUIRE_ERROR(p.RunEvent(wide + R"(,"k57":2})", &e),
+                absl::StatusCode::kInvalidArgument, "duplicate key \"k57\"");
 }
 
 TEST_CASE("ParseEvent bounds the nesting of ignored values", "[io]") {

@@ -233,6 +233,7 @@ TEST_CASE("LoadEvents rejects lines with malformed ignored values", "[io]") {
       "{\"lead\":7,\"type\":\"x\",\"extra\":01}\n"
       "{\"lead\":7,\"type\":\"x\",\"extra\":[1 2]}\n"
       "{\"lead\":7,\"type\":\"x\",\"extra\":{\"a\" 1}}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":{\"a\":1,\"a\":2}}\n"
       "{\"lead\":7,\"type\":\"x\",\"extra\":{\"a\":1}}\n",
       "events.ndjson");
   REQUIRE_OK(report);
@@ -240,11 +241,25 @@ TEST_CASE("LoadEvents rejects lines with malformed ignored values", "[io]") {
   for (const std::string& e : report->errors) all_errors += e + "\n";
   INFO(all_errors);
   CHECK(report->loaded == 1);
-  REQUIRE(report->rejected == 6);
-  for (size_t i = 0; i < 6; ++i) {
+  REQUIRE(report->rejected == 7);
+  for (size_t i = 0; i < 7; ++i) {
     CHECK(report->errors[i].rfind(StrCat("events.ndjson:", i + 1, ": "), 0) ==
           0);
   }
+  CHECK(report->errors[6] == "events.ndjson:7: extra: duplicate key \"a\"");
+}
+
+TEST_CASE("LoadLeads rejects repeated keys, naming them", "[io]") {
+  auto engine = OpenEngine();
+  auto report = engine->LoadLeads(
+      "{\"id\":30,\"score\":600,\"score\":5}\n"
+      "{\"id\":31,\"tags\":[\"a\"],\"tags\":[\"b\"]}\n",
+      "dup");
+  REQUIRE_OK(report);
+  CHECK(report->loaded == 0);
+  REQUIRE(report->errors.size() == 2);
+  CHECK(report->errors[0] == "dup:1: duplicate key \"score\"");
+  CHECK(report->errors[1] == "dup:2: duplicate key \"tags\"");
 }
 
 TEST_CASE("LoadEvents default source and empty input", "[io]") {
