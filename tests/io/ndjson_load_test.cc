@@ -249,6 +249,34 @@ TEST_CASE("LoadEvents rejects lines with malformed ignored values", "[io]") {
   CHECK(report->errors[6] == "events.ndjson:7: extra: duplicate key \"a\"");
 }
 
+TEST_CASE("LoadLeads and LoadEvents refuse a line longer than 16 MiB", "[io]") {
+  // The protocol's line limit, for the same reason: one line must not cost
+  // without bound. The rest of the file still loads.
+  auto engine = OpenEngine();
+  const size_t limit = size_t{16} << 20;
+  // A valid lead that is one byte too long, between two good lines.
+  std::string pad(limit - std::string("{\"id\":2,\"email\":\"\"}").size() + 1,
+                  ' ');
+  const std::string text =
+      "{\"id\":1}\n{\"id\":2,\"email\":\"\"}" + pad + "\n{\"id\":3}\n";
+  auto report = engine->LoadLeads(text, "big.ndjson");
+  REQUIRE_OK(report);
+  CHECK(report->loaded == 2);
+  REQUIRE(report->errors.size() == 1);
+  CHECK(report->errors[0] ==
+        "big.ndjson:2: line is longer than 16777216 bytes");
+  // Exactly at the limit it loads.
+  pad.pop_back();
+  auto exact = engine->LoadLeads("{\"id\":2,\"email\":\"\"}" + pad);
+  REQUIRE_OK(exact);
+  CHECK(exact->loaded == 1);
+  auto events = engine->LoadEvents(
+      "{\"lead\":1,\"type\":\"x\"}" + std::string(limit, ' '), "ev");
+  REQUIRE_OK(events);
+  REQUIRE(events->errors.size() == 1);
+  CHECK(events->errors[0] == "ev:1: line is longer than 16777216 bytes");
+}
+
 TEST_CASE("LoadLeads rejects repeated keys, naming them", "[io]") {
   auto engine = OpenEngine();
   auto report = engine->LoadLeads(

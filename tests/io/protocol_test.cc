@@ -523,6 +523,15 @@ TEST_CASE("Protocol takes lead id -0 for 0, as the bulk loaders", "[io]") {
        {"changes"});
 }
 
+TEST_CASE("Protocol refuses a command line longer than 16 MiB", "[io]") {
+  Session s;
+  const size_t limit = size_t{16} << 20;
+  const std::string command = R"({"op":"now"})";
+  s.Error(command + std::string(limit - command.size() + 1, ' '),
+          "INVALID_ARGUMENT", "command line is longer than 16777216 bytes");
+  s.Ok(command + std::string(limit - command.size(), ' '), {"now"});
+}
+
 TEST_CASE("Protocol error responses stay valid JSON for odd input", "[io]") {
   Session s;
   // Control characters and quotes in names end up in messages.
