@@ -248,6 +248,12 @@ LoadReport EngineCore::ApplyLines(
   simdjson::padded_string text(ndjson);
   LoadReport report;
   ForEachNdjsonLine(text, [&](size_t line, simdjson::padded_string_view json) {
+    if (json.size() > kMaxJsonLineBytes) {
+      Reject(report, options_.max_load_errors, source, line,
+             absl::InvalidArgumentError(
+                 StrCat("line is longer than ", kMaxJsonLineBytes, " bytes")));
+      return;
+    }
     absl::StatusOr<Row> row = apply(json);
     if (!row.ok()) {
       Reject(report, options_.max_load_errors, source, line, row.status());

@@ -13,6 +13,7 @@
 #include "filter/segment_predicate.h"
 #include "filter/string_predicate.h"
 #include "filter/term_predicate.h"
+#include "store/field_input.h"
 #include "store/numeric_column.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
@@ -67,8 +68,22 @@ class ConditionCheck {
   }
 
   absl::StatusOr<std::string> String(const FieldDefinition& field) const {
-    if (const auto* s = std::get_if<std::string>(&c_.value)) return *s;
+    if (const auto* s = std::get_if<std::string>(&c_.value)) {
+      RETURN_IF_ERROR(CheckLength(field, *s, ""));
+      return *s;
+    }
     return Expects(field, "a string");
+  }
+
+  // Operands are held to the limit of stored values (docs/decisions.md,
+  // "Limits"): a longer one could never match `eq`, and it would only make
+  // every comparison slower.
+  absl::Status CheckLength(const FieldDefinition& field, const std::string& s,
+                           std::string_view where) const {
+    if (s.size() <= kMaxStringBytes) return absl::OkStatus();
+    return Invalid(StrCat("field ", Quote(field.name), " with operator \"",
+                          OpName(c_.op), "\": the value", where,
+                          " is longer than ", kMaxStringBytes, " bytes"));
   }
 
   absl::StatusOr<std::vector<std::string>> StringList(
@@ -91,6 +106,7 @@ class ConditionCheck {
                               " expects strings in the list, got ",
                               DescribeScalar((*list)[i]), " at position ", i));
       }
+      RETURN_IF_ERROR(CheckLength(field, *s, StrCat(" at position ", i)));
       out.push_back(*s);
     }
     return out;

@@ -19,6 +19,7 @@ absl::StatusOr<simdjson::dom::element> ParseDocument(
     return absl::InvalidArgumentError(
         StrCat("malformed JSON (", simdjson::error_message(error), ")"));
   }
+  RETURN_IF_ERROR(CheckUniqueKeys(doc));
   return doc;
 }
 

@@ -1,5 +1,8 @@
 #include "io/json_dom.h"
 
+#include <vector>
+
+#include "io/object_keys.h"
 #include "util/str_cat.h"
 #include "util/text.h"
 
@@ -84,6 +87,78 @@ absl::StatusOr<simdjson::dom::array> JsonArray(element e,
   simdjson::dom::array a;
   if (e.get_array().get(a)) return ExpectedJson(path, "an array", e);
   return a;
+}
+
+namespace {
+
+// An array or object CheckUniqueKeys has entered and not yet left.
+struct OpenValue {
+  bool is_object = false;
+  simdjson::dom::object::iterator member = {};
+  simdjson::dom::object::iterator members_end = {};
+  simdjson::dom::array::iterator element = {};
+  simdjson::dom::array::iterator elements_end = {};
+  size_t index = 0;        // of `element`
+  size_t path_length = 0;  // of this value's path
+  ObjectKeys keys = {};
+};
+
+}  // namespace
+
+absl::Status CheckUniqueKeys(element e) {
+  // Depth first with a stack of its own rather than recursion: documents
+  // nest up to simdjson's 1024 levels, and sanitizer builds (or a host
+  // thread's small stack) must not run out of stack on the way.
+  std::vector<OpenValue> open;
+  std::string path;
+  auto enter = [&](element value) {
+    if (value.type() == element_type::OBJECT) {
+      const simdjson::dom::object object = value.get_object().value_unsafe();
+      OpenValue& o = open.emplace_back();
+      o.is_object = true;
+      o.member = object.begin();
+      o.members_end = object.end();
+      o.path_length = path.size();
+    } else if (value.type() == element_type::ARRAY) {
+      const simdjson::dom::array array = value.get_array().value_unsafe();
+      OpenValue& o = open.emplace_back();
+      o.element = array.begin();
+      o.elements_end = array.end();
+      o.path_length = path.size();
+    }
+  };
+  enter(e);
+  while (!open.empty()) {
+    OpenValue& o = open.back();
+    path.resize(o.path_length);
+    if (o.is_object) {
+      if (!(o.member != o.members_end)) {
+        open.pop_back();
+        continue;
+      }
+      const std::string_view key = o.member.key();
+      if (!o.keys.Insert(key)) return DuplicateKey(path, key);
+      const element value = o.member.value();
+      ++o.member;
+      if (value.is_object() || value.is_array()) {
+        StrAppend(&path, path.empty() ? "" : ".", key);
+        enter(value);  // may move `o`
+      }
+    } else {
+      if (!(o.element != o.elements_end)) {
+        open.pop_back();
+        continue;
+      }
+      const element value = *o.element;
+      const size_t index = o.index++;
+      ++o.element;
+      if (value.is_object() || value.is_array()) {
+        StrAppend(&path, "[", index, "]");
+        enter(value);  // may move `o`
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace audience

@@ -38,6 +38,13 @@ absl::StatusOr<simdjson::dom::object> JsonObject(simdjson::dom::element e,
 absl::StatusOr<simdjson::dom::array> JsonArray(simdjson::dom::element e,
                                                std::string_view path);
 
+// INVALID_ARGUMENT naming the first key some object of `e` (at any depth)
+// names twice, with that object's path: `segment.filters[1]: duplicate key
+// "op"`. simdjson keeps every occurrence and at_key finds the first, so
+// documents are checked once after parsing (docs/decisions.md). Cost: one
+// walk of the document.
+absl::Status CheckUniqueKeys(simdjson::dom::element e);
+
 }  // namespace audience
 
 #endif  // AUDIENCE_IO_JSON_DOM_H_

@@ -25,13 +25,15 @@ class LeadJsonParser {
  public:
   // Parses one lead document. On success `record` views into the parser's
   // buffers until the next call. Errors name the field: `field "score"
-  // (int64) expects an integer, got 10.5`.
+  // (int64) expects an integer, got 10.5`, `malformed JSON in "score" (...)`,
+  // `duplicate key "score"`.
   absl::Status ParseLead(simdjson::padded_string_view json,
                          const Schema& schema, LeadRecord* record);
 
   // Parses one event document; keys other than lead, type, object and ts are
-  // ignored (so a protocol command line parses as is). `ts` is nullopt when
-  // missing or null.
+  // ignored (so a protocol command line parses as is), but their values
+  // must be valid JSON and no key may repeat, as in the protocol. `ts` is
+  // nullopt when missing or null.
   absl::Status ParseEvent(simdjson::padded_string_view json, Event* event);
 
  private:
@@ -45,6 +47,10 @@ class LeadJsonParser {
   static constexpr FieldId kIdField = ~FieldId{0};
 
   simdjson::ondemand::parser parser_;
+  // Fields seen on the current line (ParseLead), to refuse a repeated key
+  // without clearing a table per line: seen_[field] == line_.
+  std::vector<uint32_t> seen_;
+  uint32_t line_ = 0;
   std::vector<std::pair<std::string, FieldId>> key_cache_;
   const Schema* cached_schema_ = nullptr;
   size_t cached_schema_size_ = 0;

@@ -14,6 +14,10 @@
 
 namespace audience {
 
+// The longest line the protocol and the bulk loaders read (16 MiB): a bound
+// on what one command, lead or event may cost, whatever the input.
+inline constexpr size_t kMaxJsonLineBytes = size_t{16} << 20;
+
 // Calls fn(line_number, padded_line) for every non-blank line (numbers start
 // at 1). The padded view satisfies simdjson's padding rule.
 template <typename Fn>

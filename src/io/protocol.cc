@@ -11,6 +11,7 @@
 #include "io/json_dom.h"
 #include "io/json_writer.h"
 #include "io/lead_dom.h"
+#include "io/ndjson.h"
 #include "io/segment_json.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
@@ -23,7 +24,6 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-constexpr size_t kMaxLineBytes = 16 << 20;
 constexpr int64_t kMaxPageLimit = 1000;
 
 absl::StatusOr<element> Require(object cmd, std::string_view key) {
@@ -90,15 +90,16 @@ class Protocol::Impl {
   using Handler = absl::Status (Impl::*)(object, JsonWriter&);
 
   absl::Status Dispatch(std::string_view line, JsonWriter& out) {
-    if (line.size() > kMaxLineBytes) {
+    if (line.size() > kMaxJsonLineBytes) {
       return absl::InvalidArgumentError(
-          StrCat("command line is longer than ", kMaxLineBytes, " bytes"));
+          StrCat("command line is longer than ", kMaxJsonLineBytes, " bytes"));
     }
     element doc;
     if (auto error = parser_.parse(line.data(), line.size()).get(doc)) {
       return absl::InvalidArgumentError(
           StrCat("malformed JSON (", simdjson::error_message(error), ")"));
     }
+    RETURN_IF_ERROR(CheckUniqueKeys(doc));
     ASSIGN_OR_RETURN(object cmd, JsonObject(doc, "command"));
     ASSIGN_OR_RETURN(std::string op, RequireString(cmd, "op"));
     static const auto* handlers = new absl::flat_hash_map<std::string, Handler>{

@@ -1,6 +1,7 @@
 #include "store/bucket_codes.h"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 
 namespace audience {
@@ -11,7 +12,7 @@ constexpr size_t kMaxBounds = BucketCodes::kMaxCode - 1;
 constexpr size_t kGrowthBounds = 8192;
 constexpr size_t kDataBounds = kMaxBounds - kGrowthBounds;
 constexpr size_t kMaxSample = size_t{1} << 16;
-constexpr int kHintBits = 16;
+constexpr int kMaxHintBits = 16;
 constexpr uint32_t kMinOverflowLimit = 4096;
 
 std::vector<uint64_t> ChooseBounds(std::vector<uint64_t>& sample) {
@@ -61,10 +62,13 @@ void BucketCodes::BuildHints() {
   hints_.clear();
   hint_shift_ = 0;
   if (bounds_.empty()) return;
+  const int hint_bits =
+      std::min(kMaxHintBits, static_cast<int>(std::bit_width(bounds_.size())));
   const uint64_t base = bounds_.front();
   const uint64_t range = bounds_.back() - base;
-  while ((range >> hint_shift_) >= (uint64_t{1} << kHintBits)) ++hint_shift_;
-  hints_.resize((size_t{1} << kHintBits) + 1);
+  while ((range >> hint_shift_) >= (uint64_t{1} << hint_bits)) ++hint_shift_;
+  hints_.assign((size_t{1} << hint_bits) + 1, 0);
+  hints_.shrink_to_fit();
   size_t next = 0;
   for (size_t j = 0; j < hints_.size(); ++j) {
     // base + (j << shift), saturated: past the last bound every hint is the
@@ -121,7 +125,14 @@ void BucketCodes::Rebuild(const Roaring& present,
   });
   bounds_ = ChooseBounds(sample);
   BuildHints();
-  std::fill(counts_.begin(), counts_.end(), 0);
+  // Codes 0 (empty) and 1..bounds_.size() + 1.
+  const size_t codes = bounds_.size() + 2;
+  counts_.assign(codes, 0);
+  some_key_.assign(codes, 0);
+  mixed_.assign(codes, false);
+  counts_.shrink_to_fit();
+  some_key_.shrink_to_fit();
+  mixed_.shrink_to_fit();
   ForEachRow(present, [&](Row row) {
     const uint64_t key = key_of(row);
     const uint16_t code = CodeFor(key);

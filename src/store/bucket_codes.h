@@ -54,15 +54,19 @@ class BucketCodes {
 
   std::vector<uint64_t> bounds_;  // sorted, distinct, at most kMaxCode - 1
   // hints_[j]: the first bound >= bounds_.front() + (j << hint_shift_), so
-  // CodeFor searches a handful of bounds instead of all of them.
+  // CodeFor searches a handful of bounds instead of all of them. About one
+  // hint per bound (a power of two, at most 2^16 + 1); empty without bounds.
   std::vector<uint32_t> hints_;
   int hint_shift_ = 0;
   std::vector<uint16_t> codes_;
-  std::vector<uint32_t> counts_ = std::vector<uint32_t>(kMaxCode + 1, 0);
-  // Per bucket: a key in it, and whether it holds another one too. Only a
-  // mixed bucket can be split by a rebuild.
-  std::vector<uint64_t> some_key_ = std::vector<uint64_t>(kMaxCode + 1, 0);
-  std::vector<bool> mixed_ = std::vector<bool>(kMaxCode + 1, false);
+  // Per code in use, 0..bounds_.size() + 1 (sized by Rebuild, so a column
+  // that never needed bounds does not pay for 64K buckets: hosts may define
+  // hundreds of numeric fields): the rows in the bucket, a key in it, and
+  // whether it holds another key too. Only a mixed bucket can be split by a
+  // rebuild.
+  std::vector<uint32_t> counts_ = std::vector<uint32_t>(2, 0);
+  std::vector<uint64_t> some_key_ = std::vector<uint64_t>(2, 0);
+  std::vector<bool> mixed_ = std::vector<bool>(2, false);
   uint32_t overflow_limit_ = 4096;
   uint64_t updates_since_rebuild_ = 0;
   bool overflowed_ = false;

@@ -479,6 +479,30 @@ TEST_CASE("a segment has at most 256 conditions", "[filter]") {
         Ids({1, 2, 3}));
 }
 
+TEST_CASE("a string operand is at most 64 KiB, as a stored value", "[filter]") {
+  const StatusCode kInvalid = StatusCode::kInvalidArgument;
+  const std::string big(64 * 1024 + 1, 'x');
+  const std::string fits(64 * 1024, 'x');
+  RequireAllRejected({
+      {{F("email", Op::kContains, big)},
+       kInvalid,
+       "filters[0]: field \"email\" with operator \"contains\": the value is "
+       "longer than 65536 bytes"},
+      {{kValid, F("plan", Op::kEq, big)}, kInvalid, "filters[1]: "},
+      {{F("country", Op::kIn, std::vector<Scalar>{std::string("US"), big})},
+       kInvalid,
+       "the value at position 1 is longer than 65536 bytes"},
+      {{F("labels", Op::kHasAll, std::vector<Scalar>{big})},
+       kInvalid,
+       "longer than 65536 bytes"},
+      {{F("tags", Op::kHas, big)}, kInvalid, "longer than 65536 bytes"},
+  });
+  Fixture f;
+  REQUIRE_OK(f.engine->CreateSegment(
+      Def("fits", {F("email", Op::kContains, fits),
+                   F("country", Op::kIn, std::vector<Scalar>{fits})})));
+}
+
 TEST_CASE("a reference cycle is rejected at save", "[filter]") {
   Fixture f;
   const std::vector<SavedSegment> before = Snapshot(*f.engine);

@@ -41,6 +41,26 @@ TEST_CASE("ParseSegmentJson errors", "[io]") {
       "filters[0]: unknown operator \"nope\"");
 }
 
+TEST_CASE("ParseSegmentJson and ParseFieldJson reject repeated keys", "[io]") {
+  REQUIRE_ERROR(ParseSegmentJson(R"({"name": "a", "name": "b"})"),
+                absl::StatusCode::kInvalidArgument, "duplicate key \"name\"");
+  REQUIRE_ERROR(
+      ParseSegmentJson(R"({"name": "x", "filters": [{"field": "score",)"
+                       R"( "op": "gt", "value": 1}, {"field": "score",)"
+                       R"( "op": "gt", "value": 1, "value": 2}]})"),
+      absl::StatusCode::kInvalidArgument,
+      "filters[1]: duplicate key \"value\"");
+  REQUIRE_ERROR(
+      ParseSegmentJson(R"({"name": "x", "filters": [{"field": "created_at",)"
+                       R"( "op": "within_last", "value": {"days": 1,)"
+                       R"( "days": 2}}]})"),
+      absl::StatusCode::kInvalidArgument,
+      "filters[0].value: duplicate key \"days\"");
+  REQUIRE_ERROR(
+      ParseFieldJson(R"({"name": "a", "type": "bool", "type": "tags"})"),
+      absl::StatusCode::kInvalidArgument, "duplicate key \"type\"");
+}
+
 TEST_CASE("ParseSegmentJson reads text that is not NUL-terminated", "[io]") {
   const std::string buffer = R"({"name": "Cut"}XXXX)";
   auto def = ParseSegmentJson(std::string_view(buffer).substr(0, 15));

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "testing/test_util.h"
+#include "util/str_cat.h"
 
 namespace audience::testing {
 namespace {
@@ -181,6 +182,112 @@ TEST_CASE("LoadEvents records good events and names bad lines", "[io]") {
   }
   CHECK(entered == std::vector<std::pair<SegmentId, LeadId>>{
                        {twice, 1}, {recent, 1}, {recent, 2}});
+}
+
+TEST_CASE("LoadLeads names the line and field of a malformed value", "[io]") {
+  // The lines of tests/fuzz/lead_ndjson/crash-invalid_null_atom.ndjson:
+  // they used to load with the field emptied.
+  auto engine = OpenEngine();
+  REQUIRE_OK(engine->DefineField("opted_in", FieldType::kBool));
+  auto report = engine->LoadLeads(
+      "{\"id\":6,\"email\":nterminated}\n"
+      "{\"id\":7,\"score\":nul}\n"
+      "{\"id\":8,\"opted_in\":nil}\n",
+      "leads.ndjson");
+  REQUIRE_OK(report);
+  CHECK(report->loaded == 0);
+  REQUIRE(report->errors.size() == 3);
+  CHECK(report->errors[0].rfind("leads.ndjson:1: malformed JSON in \"email\" (",
+                                0) == 0);
+  CHECK(report->errors[1].rfind("leads.ndjson:2: malformed JSON in \"score\" (",
+                                0) == 0);
+  CHECK(report->errors[2].rfind(
+            "leads.ndjson:3: malformed JSON in \"opted_in\" (", 0) == 0);
+  CHECK(engine->LeadCount() == 0);
+}
+
+TEST_CASE("LoadLeads and LoadEvents take lead id -0 as the protocol does",
+          "[io]") {
+  // tests/fuzz/lead_ndjson/crash-negative_zero_id.ndjson.
+  auto engine = OpenEngine();
+  auto leads = engine->LoadLeads("{\"id\":-0,\"score\":-0}\n");
+  REQUIRE_OK(leads);
+  CHECK(leads->loaded == 1);
+  auto zero = engine->GetLead(0);
+  REQUIRE_OK(zero);
+  CHECK(zero->fields == FieldValues{{"score", int64_t{0}}});
+  auto events = engine->LoadEvents(
+      "{\"lead\":-0,\"type\":\"x\",\"object\":-0,\"ts\":-0}");
+  REQUIRE_OK(events);
+  CHECK(events->loaded == 1);
+}
+
+TEST_CASE("LoadEvents rejects lines with malformed ignored values", "[io]") {
+  // tests/fuzz/lead_ndjson/crash-unvalidated_ignored_event_keys.ndjson.
+  auto engine = OpenEngine();
+  REQUIRE_OK(engine->LoadLeads("{\"id\":7}\n"));
+  auto report = engine->LoadEvents(
+      "{\"lead\":7,\"type\":\"x\",\"extra\":178\"ignored\"}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":nope}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":\"bad \\q escape\"}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":01}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":[1 2]}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":{\"a\" 1}}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":{\"a\":1,\"a\":2}}\n"
+      "{\"lead\":7,\"type\":\"x\",\"extra\":{\"a\":1}}\n",
+      "events.ndjson");
+  REQUIRE_OK(report);
+  std::string all_errors;
+  for (const std::string& e : report->errors) all_errors += e + "\n";
+  INFO(all_errors);
+  CHECK(report->loaded == 1);
+  REQUIRE(report->rejected == 7);
+  for (size_t i = 0; i < 7; ++i) {
+    CHECK(report->errors[i].rfind(StrCat("events.ndjson:", i + 1, ": "), 0) ==
+          0);
+  }
+  CHECK(report->errors[6] == "events.ndjson:7: extra: duplicate key \"a\"");
+}
+
+TEST_CASE("LoadLeads and LoadEvents refuse a line longer than 16 MiB", "[io]") {
+  // The protocol's line limit, for the same reason: one line must not cost
+  // without bound. The rest of the file still loads.
+  auto engine = OpenEngine();
+  const size_t limit = size_t{16} << 20;
+  // A valid lead that is one byte too long, between two good lines.
+  std::string pad(limit - std::string("{\"id\":2,\"email\":\"\"}").size() + 1,
+                  ' ');
+  const std::string text =
+      "{\"id\":1}\n{\"id\":2,\"email\":\"\"}" + pad + "\n{\"id\":3}\n";
+  auto report = engine->LoadLeads(text, "big.ndjson");
+  REQUIRE_OK(report);
+  CHECK(report->loaded == 2);
+  REQUIRE(report->errors.size() == 1);
+  CHECK(report->errors[0] ==
+        "big.ndjson:2: line is longer than 16777216 bytes");
+  // Exactly at the limit it loads.
+  pad.pop_back();
+  auto exact = engine->LoadLeads("{\"id\":2,\"email\":\"\"}" + pad);
+  REQUIRE_OK(exact);
+  CHECK(exact->loaded == 1);
+  auto events = engine->LoadEvents(
+      "{\"lead\":1,\"type\":\"x\"}" + std::string(limit, ' '), "ev");
+  REQUIRE_OK(events);
+  REQUIRE(events->errors.size() == 1);
+  CHECK(events->errors[0] == "ev:1: line is longer than 16777216 bytes");
+}
+
+TEST_CASE("LoadLeads rejects repeated keys, naming them", "[io]") {
+  auto engine = OpenEngine();
+  auto report = engine->LoadLeads(
+      "{\"id\":30,\"score\":600,\"score\":5}\n"
+      "{\"id\":31,\"tags\":[\"a\"],\"tags\":[\"b\"]}\n",
+      "dup");
+  REQUIRE_OK(report);
+  CHECK(report->loaded == 0);
+  REQUIRE(report->errors.size() == 2);
+  CHECK(report->errors[0] == "dup:1: duplicate key \"score\"");
+  CHECK(report->errors[1] == "dup:2: duplicate key \"tags\"");
 }
 
 TEST_CASE("LoadEvents default source and empty input", "[io]") {

@@ -460,6 +460,78 @@ TEST_CASE("Protocol ignores unknown keys in commands", "[io]") {
   s.Ok(R"({"note":"hi","op":"now"})", {"now"});
 }
 
+TEST_CASE("Protocol rejects a repeated key anywhere, naming it", "[io]") {
+  // One rule for every JSON reader (docs/decisions.md). Before, a command
+  // kept its first "op" and a lead its last field, while the bulk loaders
+  // kept the last of each.
+  Session s;
+  s.Ok(R"({"op":"create_segment","segment":{"name":"High",)"
+       R"("filters":[{"field":"score","op":"gt","value":5}]}})",
+       {"id", "changes"});
+  const std::string segments = s.Snapshot(R"({"op":"list_segments"})");
+  s.Error(R"({"op":"now","op":"count","segment":"High"})", "INVALID_ARGUMENT",
+          "duplicate key \"op\"");
+  s.Error(R"({"op":"upsert_lead","lead":{"id":7,"score":10,"score":1}})",
+          "INVALID_ARGUMENT", "lead: duplicate key \"score\"");
+  s.Error(R"({"op":"upsert_lead","lead":{"id":7,"id":8}})", "INVALID_ARGUMENT",
+          "lead: duplicate key \"id\"");
+  s.Error(
+      R"({"op":"upsert_lead","lead":{"id":7,"em\u0061il":"a","email":"b"}})",
+      "INVALID_ARGUMENT", "lead: duplicate key \"email\"");
+  s.Error(R"({"op":"upsert_leads","leads":[{"id":1},{"id":2,"stage":"a",)"
+          R"("stage":"b"}]})",
+          "INVALID_ARGUMENT", "leads[1]: duplicate key \"stage\"");
+  s.Error(R"({"op":"patch_lead","id":7,"set":{"score":1,"score":2}})",
+          "INVALID_ARGUMENT", "set: duplicate key \"score\"");
+  s.Error(R"({"op":"event","lead":7,"lead":8,"type":"x"})", "INVALID_ARGUMENT",
+          "duplicate key \"lead\"");
+  s.Error(R"({"op":"update_segment","name":"High","segment":{"name":"High",)"
+          R"("filters":[{"field":"score","op":"gt","op":"lt","value":5}]}})",
+          "INVALID_ARGUMENT", "segment.filters[0]: duplicate key \"op\"");
+  s.Error(R"({"op":"now","extra":{"a":{"b":1,"b":1}}})", "INVALID_ARGUMENT",
+          "extra.a: duplicate key \"b\"");
+  CHECK(s.Snapshot(R"({"op":"list_segments"})") == segments);
+  s.Error(R"({"op":"get_lead","id":7})", "NOT_FOUND", "unknown lead 7");
+  // The same key in different objects is fine.
+  s.Ok(R"({"op":"upsert_lead","lead":{"id":7,"score":10},"id":1})",
+       {"changes"});
+}
+
+TEST_CASE("Protocol checks keys of values nested as deep as JSON may", "[io]") {
+  // simdjson's DOM allows values down to depth 1024, the command at depth
+  // 1; the key check walks them without recursion.
+  Session s;
+  auto nested = [](int n, const std::string& inner) {
+    std::string line = R"({"op":"now","x":)";
+    for (int i = 0; i < n; ++i) line += R"({"a":)";
+    line += inner;
+    for (int i = 0; i < n; ++i) line += "}";
+    return line + "}";
+  };
+  s.Ok(nested(1022, "[]"), {"now"});
+  s.Error(nested(1021, R"({"b":1,"b":2})"), "INVALID_ARGUMENT",
+          "duplicate key \"b\"");
+  s.Error(nested(1023, "[]"), "INVALID_ARGUMENT", "malformed JSON");
+}
+
+TEST_CASE("Protocol takes lead id -0 for 0, as the bulk loaders", "[io]") {
+  Session s;
+  s.Ok(R"({"op":"upsert_lead","lead":{"id":-0,"score":-0}})", {"changes"});
+  object o = s.Ok(R"({"op":"get_lead","id":0})", {"lead"});
+  CHECK(JsonOf(o, "lead") == R"({"id":0,"score":0})");
+  s.Ok(R"({"op":"event","lead":-0,"type":"x","object":-0,"ts":-0})",
+       {"changes"});
+}
+
+TEST_CASE("Protocol refuses a command line longer than 16 MiB", "[io]") {
+  Session s;
+  const size_t limit = size_t{16} << 20;
+  const std::string command = R"({"op":"now"})";
+  s.Error(command + std::string(limit - command.size() + 1, ' '),
+          "INVALID_ARGUMENT", "command line is longer than 16777216 bytes");
+  s.Ok(command + std::string(limit - command.size(), ' '), {"now"});
+}
+
 TEST_CASE("Protocol error responses stay valid JSON for odd input", "[io]") {
   Session s;
   // Control characters and quotes in names end up in messages.

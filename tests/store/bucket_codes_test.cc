@@ -127,6 +127,36 @@ TEST_CASE("BucketCodes pads to whole words and starts empty", "[store]") {
   codes.Clear(100000);  // as is clearing a row past the end
 }
 
+TEST_CASE("BucketCodes sizes its bucket tables to its bounds", "[store]") {
+  // Regression: every numeric column used to allocate its per-bucket tables
+  // for all 64K codes up front (~780 KB), so 1000 custom numeric fields cost
+  // ~800 MB with no lead at all.
+  BucketCodes codes;
+  CHECK(codes.MemoryBytes() < 256);
+  codes.Resize(64);
+  for (Row r = 0; r < 64; ++r) codes.Set(r, r * 1000);
+  CHECK(codes.MemoryBytes() < 512);
+  // After a rebuild the tables follow the bounds: 3 keys and the growth
+  // room above them (8192 bounds), far from 64K buckets.
+  Model m(64);
+  m.Set(0, 10);
+  m.Set(1, 20);
+  m.Set(2, 30);
+  m.Rebuild();
+  CHECK(m.codes.MemoryBytes() < 300 * 1024);
+  CheckOrder(m);
+  CheckRange(m, 11, 25);
+  // Bounds growing again (many distinct keys) grow the tables with them.
+  Model big(70000);
+  for (Row r = 0; r < 70000; ++r) big.Set(r, uint64_t{r} * 3);
+  big.Rebuild();
+  CheckOrder(big);
+  CheckRange(big, 3000, 9000);
+  for (Row r = 0; r < 10; ++r) m.Set(r, uint64_t{r} * 5);
+  m.Rebuild();
+  CheckOrder(m);
+}
+
 TEST_CASE("BucketCodes without bounds puts every key in one bucket",
           "[store]") {
   Model m(64);
