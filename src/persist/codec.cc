@@ -68,6 +68,10 @@ void Decoder::Fail(std::string_view reason) {
   pos_ = data_.size();
 }
 
+void Decoder::Annotate(std::string_view context) {
+  if (!ok()) error_ = StrCat(context, ": ", error_);
+}
+
 absl::Status Decoder::status(std::string_view where) const {
   if (ok()) return absl::OkStatus();
   return absl::DataLossError(
@@ -128,17 +132,18 @@ double Decoder::Double() {
   return v;
 }
 
-std::string_view Decoder::Bytes() {
-  const uint64_t n = Varint();
-  if (!Need(n)) return {};
-  std::string_view v = data_.substr(pos_, n);
-  pos_ += n;
-  return v;
-}
+std::string_view Decoder::Bytes() { return Raw(Varint()); }
 
 std::optional<int64_t> Decoder::OptionalSigned() {
   if (!Bool()) return std::nullopt;
   return Signed();
+}
+
+std::string_view Decoder::Raw(uint64_t n) {
+  if (!Need(n)) return {};
+  std::string_view out = data_.substr(pos_, n);
+  pos_ += n;
+  return out;
 }
 
 Roaring Decoder::Bitmap() {

@@ -5,9 +5,14 @@
 #ifndef AUDIENCE_PERSIST_CODEC_H_
 #define AUDIENCE_PERSIST_CODEC_H_
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "audience/campaign.h"
@@ -33,11 +38,50 @@ class Encoder {
   void OptionalSigned(const std::optional<int64_t>& v);
   // Portable serialization, length-prefixed.
   void Bitmap(const Roaring& rows);
+  // Bytes without a length (the reader knows it).
+  void Raw(std::string_view v) { out_.append(v); }
+  // Fixed-width numbers as they lie in memory, without a count (the reader
+  // knows it): the column arrays of a snapshot, restored by one copy.
+  template <typename T>
+  void Array(std::span<const T> values) {
+    static_assert(std::is_arithmetic_v<T> &&
+                  std::endian::native == std::endian::little);
+    out_.append(reinterpret_cast<const char*>(values.data()),
+                values.size_bytes());
+  }
 
   std::string& out() { return out_; }
 
  private:
   std::string& out_;
+};
+
+// Fixed-width numbers in place in a decoder's input, read by copying: they
+// need not be aligned.
+template <typename T>
+class PackedArray {
+ public:
+  static_assert(std::is_arithmetic_v<T> &&
+                std::endian::native == std::endian::little);
+
+  PackedArray() = default;
+  PackedArray(const char* data, size_t size) : data_(data), size_(size) {}
+
+  size_t size() const { return size_; }
+  T operator[](size_t i) const {
+    T v;
+    std::memcpy(&v, data_ + i * sizeof(T), sizeof(T));
+    return v;
+  }
+  std::vector<T> ToVector() const {
+    std::vector<T> out(size_);
+    if (size_ > 0) std::memcpy(out.data(), data_, size_ * sizeof(T));
+    return out;
+  }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
 };
 
 // Reads what Encoder wrote from untrusted bytes. The first failure sticks:
@@ -59,6 +103,17 @@ class Decoder {
   std::string_view Bytes();
   std::optional<int64_t> OptionalSigned();
   Roaring Bitmap();
+  // The next `n` bytes (Encoder::Raw), viewing into the input.
+  std::string_view Raw(uint64_t n);
+  // `count` numbers that Encoder::Array wrote, in place (empty on damage).
+  template <typename T>
+  PackedArray<T> Array(uint64_t count) {
+    if (count > (data_.size() - pos_) / sizeof(T)) Fail("truncated");
+    if (!ok()) return {};
+    PackedArray<T> out(data_.data() + pos_, static_cast<size_t>(count));
+    pos_ += count * sizeof(T);
+    return out;
+  }
   // A count of items taking at least `min_bytes` each.
   size_t Count(size_t min_bytes = 1);
   // An enum value in [0, limit].
@@ -70,6 +125,9 @@ class Decoder {
   }
 
   void Fail(std::string_view reason);
+  // After a failure, prefixes its reason with "<context>: " (what was being
+  // read, which the failing reader could not know).
+  void Annotate(std::string_view context);
   bool ok() const { return error_.empty(); }
   bool done() const { return pos_ == data_.size(); }
   uint64_t offset() const { return base_ + pos_; }

@@ -18,7 +18,7 @@
 
 namespace audience {
 
-inline constexpr uint32_t kSnapshotVersion = 1;
+inline constexpr uint32_t kSnapshotVersion = 2;
 inline constexpr uint32_t kEndSection = 0xFFFFFFFF;
 
 class SnapshotWriter {

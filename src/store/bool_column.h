@@ -17,6 +17,8 @@ class BoolColumn final : public Column {
   Value Get(Row row) const override;
   const Roaring& present() const override { return present_; }
   size_t MemoryBytes() const override;
+  void EncodeTo(Encoder& e) const override;
+  void DecodeFrom(Decoder& d, const Roaring& live) override;
 
   const Roaring& rows_with(bool value) const {
     return value ? true_rows_ : false_rows_;

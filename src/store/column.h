@@ -11,6 +11,9 @@
 
 namespace audience {
 
+class Encoder;
+class Decoder;
+
 // Thread safety: const methods may run concurrently; anything else needs
 // exclusive access (the Engine's writer lock).
 class Column {
@@ -31,6 +34,16 @@ class Column {
   // Housekeeping after a mutation (arena compaction, index rebuilds).
   virtual void Maintain() {}
   virtual size_t MemoryBytes() const = 0;
+
+  // The snapshot form (column_codec.cc): the column's own arrays (values of
+  // present rows, dictionaries with their codes), so that a restore is
+  // mostly copies; derived state (postings, bucket codes) is rebuilt.
+  virtual void EncodeTo(Encoder& e) const = 0;
+  // Restores what EncodeTo wrote into a new, empty column already resized
+  // to every live row. Values may only sit on `live` rows.
+  // Damage is reported through the decoder; the column is then to be
+  // discarded.
+  virtual void DecodeFrom(Decoder& d, const Roaring& live) = 0;
 
   // Bulk loads: rows from `first` on are being appended. Their bitmap
   // entries (present, postings) are left out until FinishDeferred(end)

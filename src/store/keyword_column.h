@@ -25,6 +25,8 @@ class KeywordColumn final : public Column {
   void FinishDeferred(Row end) override;
   const Roaring& present() const override { return present_; }
   size_t MemoryBytes() const override;
+  void EncodeTo(Encoder& e) const override;
+  void DecodeFrom(Decoder& d, const Roaring& live) override;
 
   const TermDictionary& dictionary() const { return dictionary_; }
   // Rows whose value equals `term`; REQUIRES: term < term_count().

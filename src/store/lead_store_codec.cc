@@ -1,69 +1,14 @@
 // LeadStore's snapshot form. Rows keep their numbers, since the segments'
 // bitmaps saved beside it are bitmaps of rows.
-#include <algorithm>
-#include <cmath>
+#include <limits>
+#include <span>
 
 #include "persist/codec.h"
-#include "store/lead_record.h"
 #include "store/lead_store.h"
 #include "util/str_cat.h"
 #include "util/text.h"
 
 namespace audience {
-
-namespace {
-
-// A value as EncodeValue wrote it, viewing into the decoder's bytes (a
-// snapshot restores millions of them; no copies on the way in).
-FieldInput DecodeFieldInput(Decoder& d, TagInput* tags) {
-  switch (d.U8()) {
-    case 1:
-      return d.Bytes();
-    case 2:
-      return d.Signed();
-    case 3:
-      return d.Double();
-    case 4:
-      return d.Bool();
-    case 5: {
-      tags->resize(d.Count());
-      for (std::string_view& tag : *tags) tag = d.Bytes();
-      return *tags;
-    }
-  }
-  d.Fail("bad value");
-  return {};
-}
-
-// Whether a restored value is one the field's column stores (non-empty, of
-// the field's type).
-bool Fits(FieldType type, const FieldInput& input) {
-  switch (type) {
-    case FieldType::kString:
-    case FieldType::kKeyword: {
-      const auto* s = std::get_if<std::string_view>(&input);
-      return s != nullptr && !s->empty();
-    }
-    case FieldType::kInt64:
-    case FieldType::kTimestamp:
-      return std::holds_alternative<int64_t>(input);
-    case FieldType::kDouble: {
-      const auto* v = std::get_if<double>(&input);
-      return v != nullptr && !std::isnan(*v);
-    }
-    case FieldType::kBool:
-      return std::holds_alternative<bool>(input);
-    case FieldType::kTags: {
-      const auto* t = std::get_if<TagInput>(&input);
-      return t != nullptr && !t->empty() &&
-             std::none_of(t->begin(), t->end(),
-                          [](std::string_view tag) { return tag.empty(); });
-    }
-  }
-  return false;
-}
-
-}  // namespace
 
 void LeadStore::EncodeTo(Encoder& e) const {
   e.Varint(schema_.size());
@@ -72,19 +17,15 @@ void LeadStore::EncodeTo(Encoder& e) const {
     e.U8(static_cast<uint8_t>(field.type));
   }
   e.Varint(ids_.size());
-  for (LeadId id : ids_) e.Varint(id);
+  e.Array(std::span<const LeadId>(ids_));
   e.Bitmap(live_);
   e.Varint(free_rows_.size());
-  for (Row row : free_rows_) e.Varint(row);
+  e.Array(std::span<const Row>(free_rows_));
   e.Bool(rows_in_id_order_);
+  for (const std::unique_ptr<Column>& column : columns_) column->EncodeTo(e);
 
-  for (FieldId f = 0; f < columns_.size(); ++f) {
-    const Column& column = *columns_[f];
-    e.Bitmap(column.present());
-    ForEachRow(column.present(),
-               [&](Row row) { EncodeValue(column.Get(row), e); });
-  }
-
+  // Events as arrays: per row with events its count, then per event its
+  // type, time and whether it has an object, then the objects.
   e.Varint(activity_.type_count());
   for (uint32_t t = 0; t < activity_.type_count(); ++t) {
     e.Bytes(activity_.type_name(t));
@@ -94,16 +35,28 @@ void LeadStore::EncodeTo(Encoder& e) const {
     with_events |= activity_.RowsWith(t);
   }
   e.Bitmap(with_events);
+  std::vector<uint32_t> counts;
+  std::vector<uint16_t> types;
+  std::vector<Timestamp> times;
+  std::vector<uint8_t> has_object;
+  std::vector<int64_t> objects;
   ForEachRow(with_events, [&](Row row) {
     std::span<const EventRecord> events = activity_.EventsOf(row);
-    e.Varint(events.size());
+    counts.push_back(static_cast<uint32_t>(events.size()));
     for (const EventRecord& event : events) {
-      e.Varint(event.type);
-      e.Signed(event.ts);
-      e.Bool(event.has_object);
-      if (event.has_object) e.Signed(event.object);
+      types.push_back(static_cast<uint16_t>(event.type));
+      times.push_back(event.ts);
+      has_object.push_back(event.has_object ? 1 : 0);
+      if (event.has_object) objects.push_back(event.object);
     }
   });
+  e.Array(std::span<const uint32_t>(counts));
+  e.Varint(types.size());
+  e.Array(std::span<const uint16_t>(types));
+  e.Array(std::span<const Timestamp>(times));
+  e.Array(std::span<const uint8_t>(has_object));
+  e.Varint(objects.size());
+  e.Array(std::span<const int64_t>(objects));
 }
 
 void LeadStore::DecodeFrom(Decoder& d) {
@@ -125,61 +78,43 @@ void LeadStore::DecodeFrom(Decoder& d) {
   }
   if (fields < schema_.size()) d.Fail("standard fields missing");
 
-  const size_t rows = d.Count();
-  ids_.resize(rows);
-  for (LeadId& id : ids_) id = d.Varint();
+  const PackedArray<LeadId> ids = d.Array<LeadId>(d.Varint());
+  const size_t rows = ids.size();
   live_ = d.Bitmap();
   if (!d.ok()) return;
-  if (!live_.isEmpty() && live_.maximum() >= rows) {
+  if (rows > std::numeric_limits<Row>::max() ||
+      (!live_.isEmpty() && live_.maximum() >= rows)) {
     d.Fail("live rows beyond the row count");
     return;
   }
+  ids_ = ids.ToVector();
   rows_.reserve(live_.cardinality());
   ForEachRow(live_, [&](Row row) {
     if (!rows_.try_emplace(ids_[row], row).second) {
       d.Fail(StrCat("lead ", ids_[row], " has two rows"));
     }
   });
-  free_rows_.resize(d.Count());
+  free_rows_ = d.Array<Row>(d.Varint()).ToVector();
   if (free_rows_.size() + live_.cardinality() != rows) {
     d.Fail("free rows do not complement the live rows");
   }
-  Roaring free;
-  for (Row& row : free_rows_) {
-    row = static_cast<Row>(d.Varint());
-    if (row >= rows || live_.contains(row) || free.contains(row)) {
-      d.Fail(StrCat("bad free row ", row));
+  if (d.ok()) {
+    Roaring free = RowSet(free_rows_);
+    if (free.cardinality() != free_rows_.size() ||
+        (!free.isEmpty() && free.maximum() >= rows) ||
+        free.and_cardinality(live_) != 0) {
+      d.Fail("bad free rows");
     }
-    free.add(row);
   }
   rows_in_id_order_ = d.Bool();
   if (!d.ok()) return;
 
   GrowColumns(rows);
-  TagInput tags;
   for (FieldId f = 0; f < columns_.size() && d.ok(); ++f) {
-    Column& column = *columns_[f];
-    const FieldDefinition& field = schema_.field(f);
-    Roaring present = d.Bitmap();
-    if (!IsSubset(present, live_)) d.Fail("values of rows that are not live");
-    column.DeferIndexFrom(0);
-    ForEachRow(present, [&](Row row) {
-      if (!d.ok()) return;
-      FieldInput input = DecodeFieldInput(d, &tags);
-      if (!d.ok()) return;
-      if (!Fits(field.type, input)) {
-        d.Fail(StrCat("bad value for field ", Quote(field.name)));
-        return;
-      }
-      absl::Status limits = CheckLimits(field, input);
-      if (!limits.ok()) {
-        d.Fail(std::string(limits.message()));
-        return;
-      }
-      column.Set(row, input);
-    });
-    column.FinishDeferred(static_cast<Row>(rows));
+    columns_[f]->DecodeFrom(d, live_);
+    d.Annotate(StrCat("field ", Quote(schema_.field(f).name)));
   }
+  if (!d.ok()) return;
 
   const size_t types = d.Count();
   for (size_t t = 0; t < types && d.ok(); ++t) {
@@ -193,26 +128,48 @@ void LeadStore::DecodeFrom(Decoder& d) {
   }
   Roaring with_events = d.Bitmap();
   if (!IsSubset(with_events, live_)) d.Fail("events of rows that are not live");
+  const PackedArray<uint32_t> counts =
+      d.Array<uint32_t>(with_events.cardinality());
+  const size_t total = d.Varint();
+  const PackedArray<uint16_t> type_of = d.Array<uint16_t>(total);
+  const PackedArray<Timestamp> time_of = d.Array<Timestamp>(total);
+  const PackedArray<uint8_t> has_object = d.Array<uint8_t>(total);
+  const PackedArray<int64_t> objects = d.Array<int64_t>(d.Varint());
+  if (!d.ok()) return;
+  size_t i = 0, next = 0, next_object = 0;
   ForEachRow(with_events, [&](Row row) {
     if (!d.ok()) return;
-    std::vector<EventRecord> events(d.Count(3));
-    for (size_t i = 0; i < events.size() && d.ok(); ++i) {
-      EventRecord& e = events[i];
-      const uint64_t type = d.Varint();
-      e.ts = d.Signed();
-      e.has_object = d.Bool();
-      if (e.has_object) e.object = d.Signed();
-      e.type = static_cast<uint32_t>(type);
-      if (type >= activity_.type_count() ||
-          (i > 0 &&
-           (e.type < events[i - 1].type ||
-            (e.type == events[i - 1].type && e.ts < events[i - 1].ts)))) {
-        d.Fail("bad or unordered event");
+    const uint32_t count = counts[i++];
+    if (count == 0 || count > total - next) {
+      d.Fail(StrCat("row ", row, ": bad event count ", count));
+      return;
+    }
+    std::vector<EventRecord> events(count);
+    for (EventRecord& e : events) {
+      e.type = type_of[next];
+      e.ts = time_of[next];
+      const uint8_t with_object = has_object[next];
+      ++next;
+      if (with_object > 1 ||
+          (with_object == 1 && next_object == objects.size())) {
+        d.Fail(StrCat("row ", row, ": bad event object"));
+        return;
+      }
+      e.has_object = with_object == 1;
+      if (e.has_object) e.object = objects[next_object++];
+      if (e.type >= activity_.type_count() ||
+          (&e != events.data() &&
+           (e.type < (&e - 1)->type ||
+            (e.type == (&e - 1)->type && e.ts < (&e - 1)->ts)))) {
+        d.Fail(StrCat("row ", row, ": bad or unordered event"));
+        return;
       }
     }
-    if (events.empty()) d.Fail("a row listed with events has none");
-    if (d.ok()) activity_.RestoreRow(row, std::move(events));
+    activity_.RestoreRow(row, std::move(events));
   });
+  if (d.ok() && (next != total || next_object != objects.size())) {
+    d.Fail("events of no row");
+  }
   activity_.FinishRestore();
 }
 

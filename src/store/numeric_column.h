@@ -39,6 +39,8 @@ class NumericColumn final : public Column {
   const Roaring& present() const override { return present_; }
   void Maintain() override;
   size_t MemoryBytes() const override;
+  void EncodeTo(Encoder& e) const override;
+  void DecodeFrom(Decoder& d, const Roaring& live) override;
 
   // REQUIRES: Has(row).
   T ValueAt(Row row) const { return values_[row]; }

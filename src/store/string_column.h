@@ -27,6 +27,8 @@ class StringColumn final : public Column {
   const Roaring& present() const override { return present_; }
   void Maintain() override;
   size_t MemoryBytes() const override;
+  void EncodeTo(Encoder& e) const override;
+  void DecodeFrom(Decoder& d, const Roaring& live) override;
 
   // Every row's packed (offset, length) slot.
   std::span<const uint64_t> slots() const { return slots_; }

@@ -28,6 +28,8 @@ class TagColumn final : public Column {
   const Roaring& present() const override { return present_; }
   void Maintain() override;
   size_t MemoryBytes() const override;
+  void EncodeTo(Encoder& e) const override;
+  void DecodeFrom(Decoder& d, const Roaring& live) override;
 
   const TermDictionary& dictionary() const { return dictionary_; }
   const Roaring& postings(uint32_t term) const { return postings_[term]; }

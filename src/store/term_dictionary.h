@@ -26,6 +26,7 @@ class TermDictionary {
   // The term of a value in any case, if some lead ever had it.
   std::optional<uint32_t> FindTerm(std::string_view value) const;
   size_t term_count() const { return term_count_; }
+  size_t spelling_count() const { return spellings_.size(); }
   size_t MemoryBytes() const;
 
  private:
