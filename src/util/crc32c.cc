@@ -1,6 +1,11 @@
 #include "util/crc32c.h"
 
 #include <array>
+#include <cstring>
+
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
 
 namespace audience {
 
@@ -26,12 +31,8 @@ constexpr Tables MakeTables() {
 
 constexpr Tables kTables = MakeTables();
 
-}  // namespace
-
-uint32_t Crc32c(std::string_view data, uint32_t crc) {
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-  size_t n = data.size();
-  crc = ~crc;
+// Works on the inverted crc.
+uint32_t Software(const unsigned char* p, size_t n, uint32_t crc) {
   while (n >= 8) {
     uint32_t lo = crc ^ (uint32_t{p[0]} | uint32_t{p[1]} << 8 |
                          uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24);
@@ -43,7 +44,48 @@ uint32_t Crc32c(std::string_view data, uint32_t crc) {
     n -= 8;
   }
   while (n-- > 0) crc = (crc >> 8) ^ kTables[0][(crc ^ *p++) & 0xFF];
-  return ~crc;
+  return crc;
+}
+
+#if defined(__x86_64__)
+// SSE 4.2's crc32 instruction computes this very polynomial, 8 bytes per
+// instruction: ~5x the tables' speed, which a 10M-lead snapshot (2 GB, every
+// byte checksummed at open) notices.
+__attribute__((target("sse4.2"))) uint32_t Hardware(const unsigned char* p,
+                                                    size_t n, uint32_t crc) {
+  uint64_t c = crc;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    c = _mm_crc32_u64(c, word);
+  }
+  crc = static_cast<uint32_t>(c);
+  for (; n > 0; ++p, --n) crc = _mm_crc32_u8(crc, *p);
+  return crc;
+}
+
+bool HaveHardware() {
+  static const bool have = [] {
+    __builtin_cpu_init();  // may run before the runtime's own constructor
+    return __builtin_cpu_supports("sse4.2") != 0;
+  }();
+  return have;
+}
+#endif
+
+}  // namespace
+
+uint32_t Crc32c(std::string_view data, uint32_t crc) {
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+#if defined(__x86_64__)
+  if (HaveHardware()) return ~Hardware(p, data.size(), ~crc);
+#endif
+  return ~Software(p, data.size(), ~crc);
+}
+
+uint32_t Crc32cPortable(std::string_view data, uint32_t crc) {
+  return ~Software(reinterpret_cast<const unsigned char*>(data.data()),
+                   data.size(), ~crc);
 }
 
 }  // namespace audience

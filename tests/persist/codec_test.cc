@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "testing/segment_probe.h"
 #include "testing/test_util.h"
@@ -17,6 +18,19 @@ TEST_CASE("crc32c matches the standard check value", "[persist]") {
   // Extending in pieces equals one pass, across the 8-byte stride.
   const std::string text = "the quick brown fox jumps over the lazy dog";
   CHECK(Crc32c(text.substr(11), Crc32c(text.substr(0, 11))) == Crc32c(text));
+  CHECK(Crc32cPortable("123456789") == 0xE3069283u);
+}
+
+TEST_CASE("crc32c's hardware and table versions agree", "[persist]") {
+  std::mt19937_64 rng(7);
+  std::string bytes(4096, '\0');
+  for (char& c : bytes) c = static_cast<char>(rng());
+  for (size_t start = 0; start < 9; ++start) {
+    for (size_t n : {0, 1, 7, 8, 9, 63, 1000, 4000}) {
+      const std::string_view piece = std::string_view(bytes).substr(start, n);
+      CHECK(Crc32c(piece, 12345) == Crc32cPortable(piece, 12345));
+    }
+  }
 }
 
 TEST_CASE("the codec round-trips integers at their limits", "[persist]") {
