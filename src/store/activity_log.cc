@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "util/radix_sort.h"
 #include "util/text.h"
 
 namespace audience {
@@ -72,8 +73,11 @@ void ActivityLog::EnableTimeIndex(uint32_t type) {
       entries.emplace_back(e.ts, row);
     }
   });
-  // Sorted first, so the btree fills at its end.
-  std::sort(entries.begin(), entries.end());
+  // Sorted first, so the btree fills at its end. Entries come in row order
+  // and a stable sort by time keeps that order among equal times.
+  RadixSort(entries, [](const std::pair<Timestamp, Row>& e) {
+    return static_cast<uint64_t>(e.first) ^ (uint64_t{1} << 63);
+  });
   by_time_[type] =
       std::make_unique<absl::btree_multiset<std::pair<Timestamp, Row>>>(
           entries.begin(), entries.end());
