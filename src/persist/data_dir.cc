@@ -71,13 +71,13 @@ absl::StatusOr<Recovered> Recover(const std::string& dir, EngineCore& core,
     return r;
   }
   const std::string snapshot_path = StrCat(dir, "/", kSnapshotName);
-  ASSIGN_OR_RETURN(std::string bytes, ReadFile(snapshot_path));
+  ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(snapshot_path));
   ASSIGN_OR_RETURN(SnapshotReader reader,
-                   SnapshotReader::Open(snapshot_path, bytes));
+                   SnapshotReader::Open(snapshot_path, file.bytes()));
   RETURN_IF_ERROR(core.DecodeSnapshot(reader));
   r.generation = report->generation = reader.generation();
-  report->snapshot_bytes = bytes.size();
-  bytes = std::string();
+  report->snapshot_bytes = file.bytes().size();
+  file = MappedFile();
 
   uint64_t expected = r.generation;
   for (size_t i = 0; i < journals.size(); ++i) {

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,6 +47,44 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   }
   ::close(fd);
   return out;
+}
+
+absl::StatusOr<MappedFile> MappedFile::Open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return FileError("open", path);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    absl::Status error = FileError("stat", path);
+    ::close(fd);
+    return error;
+  }
+  MappedFile file;
+  if (st.st_size > 0) {
+    void* data = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
+                        MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (data == MAP_FAILED) {
+      absl::Status error = FileError("mmap", path);
+      ::close(fd);
+      return error;
+    }
+    file.data_ = data;
+    file.size_ = static_cast<size_t>(st.st_size);
+  }
+  ::close(fd);
+  return file;
+}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    if (data_ != nullptr) ::munmap(data_, size_);
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) ::munmap(data_, size_);
 }
 
 absl::Status WriteAll(int fd, std::string_view data, const std::string& path) {

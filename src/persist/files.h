@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -14,6 +15,27 @@ namespace audience {
 absl::Status FileError(std::string_view op, const std::string& path);
 
 absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+// A whole file mapped read-only and paged in up front: a snapshot is read
+// once at open, where copying gigabytes out of the page cache would cost
+// more than reading them in place. The bytes stay valid while the object
+// lives (a snapshot replaced by rename keeps its old inode mapped).
+class MappedFile {
+ public:
+  static absl::StatusOr<MappedFile> Open(const std::string& path);
+  MappedFile() = default;
+  MappedFile(MappedFile&& other) noexcept { *this = std::move(other); }
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  ~MappedFile();
+
+  std::string_view bytes() const {
+    return {static_cast<const char*>(data_), size_};
+  }
+
+ private:
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
 // Writes `bytes` to `dir`/`name` atomically: a temporary file, fsync,
 // rename over the old one, fsync of the directory.
 absl::Status WriteFileAtomically(const std::string& dir,

@@ -54,9 +54,14 @@ Roaring RowsIn(const Roaring& rows, const Roaring& set);     // rows & set
 Roaring RowsNotIn(const Roaring& rows, const Roaring& set);  // rows - set
 
 // rows ⊆ set, by counting: CRoaring 0.2.66's isSubset checks a bitset
-// container against a run container bit by bit, and the live rows are
-// usually one run.
+// container against a run container bit by bit. The live rows are usually
+// one run, [min, max], which needs no more than rows' bounds.
 inline bool IsSubset(const Roaring& rows, const Roaring& set) {
+  if (rows.isEmpty()) return true;
+  if (set.isEmpty()) return false;
+  if (set.cardinality() == uint64_t{set.maximum()} - set.minimum() + 1) {
+    return rows.minimum() >= set.minimum() && rows.maximum() <= set.maximum();
+  }
   return rows.and_cardinality(set) == rows.cardinality();
 }
 
