@@ -157,7 +157,18 @@ Roaring Decoder::Bitmap() {
     return {};
   }
   pos_ += n;
-  return Roaring::readSafe(at, n);
+  // Not Roaring::readSafe, which throws when the reader gives up.
+  roaring_bitmap_t* read = roaring_bitmap_portable_deserialize_safe(at, n);
+  if (read == nullptr) {
+    Fail("bad bitmap");
+    return {};
+  }
+  Roaring bitmap(read);
+  if (!IsWellFormed(bitmap)) {
+    Fail("bad bitmap");
+    return {};
+  }
+  return bitmap;
 }
 
 size_t Decoder::Count(size_t min_bytes) {

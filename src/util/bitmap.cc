@@ -41,6 +41,51 @@ uint64_t CountBits(const uint64_t* words, size_t n) {
   return count(words, n);
 }
 
+bool IsWellFormed(const Roaring& bitmap) {
+  const roaring_array_t& ra = bitmap.roaring.high_low_container;
+  for (int32_t i = 0; i < ra.size; ++i) {
+    if (i > 0 && ra.keys[i] <= ra.keys[i - 1]) return false;
+    uint8_t type = ra.typecodes[i];
+    const void* container = container_unwrap_shared(ra.containers[i], &type);
+    switch (type) {
+      case BITSET_CONTAINER_TYPE_CODE: {
+        const auto* bits = static_cast<const bitset_container_t*>(container);
+        if (bits->cardinality <= DEFAULT_MAX_SIZE ||
+            CountBits(bits->array, kChunkWords) !=
+                static_cast<uint64_t>(bits->cardinality)) {
+          return false;
+        }
+        break;
+      }
+      case ARRAY_CONTAINER_TYPE_CODE: {
+        const auto* array = static_cast<const array_container_t*>(container);
+        if (array->cardinality < 1 || array->cardinality > DEFAULT_MAX_SIZE) {
+          return false;
+        }
+        for (int32_t k = 1; k < array->cardinality; ++k) {
+          if (array->array[k] <= array->array[k - 1]) return false;
+        }
+        break;
+      }
+      case RUN_CONTAINER_TYPE_CODE: {
+        const auto* run = static_cast<const run_container_t*>(container);
+        if (run->n_runs < 1) return false;
+        int64_t end = -1;  // last value of the previous run
+        for (int32_t k = 0; k < run->n_runs; ++k) {
+          const int64_t first = run->runs[k].value;
+          const int64_t last = first + run->runs[k].length;
+          if (first <= end || last > 0xFFFF) return false;
+          end = last;
+        }
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
 void ContainerWords(const Roaring& rows, int32_t index, uint64_t* words) {
   const roaring_array_t& ra = rows.roaring.high_low_container;
   uint8_t type = ra.typecodes[index];

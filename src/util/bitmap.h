@@ -84,6 +84,14 @@ uint64_t CountBits(const uint64_t* words, size_t n);
 // of word w is row chunk * 65536 + w * 64 + i, chunk = the container's key).
 void ContainerWords(const Roaring& rows, int32_t index, uint64_t* words);
 
+// Whether a bitmap read from untrusted bytes keeps CRoaring's invariants:
+// ascending keys; non-empty containers; arrays strictly ascending; bitsets
+// holding as many bits as their cardinality says (more than 4096); runs
+// ascending, apart, and within their 65536 values. CRoaring 0.2.66's safe
+// reader checks only that it stays within the bytes, and its operations
+// (and ours, ContainerWords) index by these values.
+bool IsWellFormed(const Roaring& bitmap);
+
 // Collects rows per group (a term, say) in ascending row order, then adds
 // each group's rows to its bitmap at once.
 class RowGroups {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 
 #include "testing/segment_probe.h"
@@ -174,6 +175,47 @@ TEST_CASE("decoder rejects bad enums, booleans and bitmaps", "[persist]") {
   Decoder cut(std::string_view(bitmap).substr(0, 10), 0);
   cut.Bitmap();
   CHECK_FALSE(cut.ok());
+}
+
+// A portable bitmap of one container with key 0: the cookie (run flags in
+// use), the run flag byte, key and cardinality - 1, then `body`.
+std::string OneContainer(bool run, uint16_t card_minus_one,
+                         std::initializer_list<uint16_t> body) {
+  std::string out;
+  auto put16 = [&](uint16_t v) {
+    out.push_back(static_cast<char>(v & 0xFF));
+    out.push_back(static_cast<char>(v >> 8));
+  };
+  put16(12347);  // SERIAL_COOKIE, container count - 1 = 0 in the high half
+  put16(0);
+  out.push_back(run ? 1 : 0);
+  put16(0);
+  put16(card_minus_one);
+  for (uint16_t v : body) put16(v);
+  return out;
+}
+
+TEST_CASE("bitmaps that break CRoaring's invariants are refused", "[persist]") {
+  auto read = [](const std::string& portable) {
+    std::string bytes;
+    Encoder e(&bytes);
+    e.Varint(portable.size());
+    e.Raw(portable);
+    Decoder d(bytes, 0);
+    Roaring bitmap = d.Bitmap();
+    return d.ok() ? std::optional<Roaring>(std::move(bitmap)) : std::nullopt;
+  };
+  // Well-formed: values 3 and 5; the run 10..12.
+  REQUIRE(read(OneContainer(false, 1, {3, 5})) == Roaring::bitmapOf(2, 3, 5));
+  REQUIRE(read(OneContainer(true, 2, {1, 10, 2})) ==
+          Roaring::bitmapOf(3, 10, 11, 12));
+  // An array out of order; a run past the container's 65536 values (which
+  // would make ContainerWords write past its chunk); overlapping runs.
+  CHECK_FALSE(read(OneContainer(false, 1, {5, 3})));
+  CHECK_FALSE(read(OneContainer(true, 999, {1, 65000, 999})));
+  CHECK_FALSE(read(OneContainer(true, 9, {2, 10, 4, 12, 4})));
+  // A run container with no runs, which CRoaring's reader gives up on.
+  CHECK_FALSE(read(OneContainer(true, 0, {0})));
 }
 
 }  // namespace
