@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
+#include <utility>
+#include <vector>
 
+#include "absl/container/btree_set.h"
 #include "engine/engine_core.h"
+#include "util/parallel.h"
 
 namespace audience {
 
@@ -215,14 +219,30 @@ void EngineCore::Unregister(SegmentId id) {
 }
 
 void EngineCore::EnableClockIndexes() {
+  // The missing orders, each built from its own column or event type, side
+  // by side (a snapshot restore builds them all at once), largest first.
   ActivityLog& log = store_.activity();
+  absl::btree_set<FieldId> fields;
+  absl::btree_set<uint32_t> types;
   for (const auto& [key, segments] : watch_.clock_watches()) {
     if (!key.activity) {
-      store_.EnableValueOrder(key.field);
+      if (!store_.int_column(key.field).ordered()) fields.insert(key.field);
     } else if (std::optional<uint32_t> type = log.FindType(key.type)) {
-      log.EnableTimeIndex(*type);
+      if (!log.time_indexed(*type)) types.insert(*type);
     }
   }
+  if (fields.empty() && types.empty()) return;
+  log.ReserveTimeIndexes();
+  std::vector<std::pair<uint64_t, std::function<void()>>> jobs;
+  for (FieldId field : fields) {
+    jobs.emplace_back(store_.column(field).present().cardinality(),
+                      [this, field] { store_.EnableValueOrder(field); });
+  }
+  for (uint32_t type : types) {
+    jobs.emplace_back(log.EventCount(type),
+                      [&log, type] { log.EnableTimeIndex(type); });
+  }
+  RunLargestFirst(std::move(jobs));
 }
 
 Roaring EngineCore::ClockCrossings(const ClockWatchKey& key, Timestamp from,

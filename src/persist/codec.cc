@@ -139,6 +139,35 @@ std::optional<int64_t> Decoder::OptionalSigned() {
   return Signed();
 }
 
+size_t Encoder::BeginPart() {
+  const size_t at = out_.size();
+  Fixed64(0);
+  return at;
+}
+
+void Encoder::EndPart(size_t at) {
+  const uint64_t length = out_.size() - at - 8;
+  for (int i = 0; i < 8; ++i) {
+    out_[at + i] = static_cast<char>(length >> (8 * i));
+  }
+}
+
+Decoder Decoder::Part() {
+  const uint64_t n = Fixed64();
+  const uint64_t base = offset();
+  Decoder part(Raw(n), base);
+  if (!ok()) part.Fail("part missing");
+  return part;
+}
+
+void Decoder::Adopt(const Decoder& part) {
+  if (ok() && !part.ok()) {
+    error_ = part.error_;
+    error_offset_ = part.error_offset_;
+    pos_ = data_.size();
+  }
+}
+
 std::string_view Decoder::Raw(uint64_t n) {
   if (!Need(n)) return {};
   std::string_view out = data_.substr(pos_, n);

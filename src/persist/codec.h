@@ -50,6 +50,12 @@ class Encoder {
                 values.size_bytes());
   }
 
+  // A part whose length precedes it, so that a reader can hand it to
+  // another thread (Decoder::Part): BeginPart() writes a placeholder and
+  // returns where; EndPart(at) fills in the length of what followed.
+  size_t BeginPart();
+  void EndPart(size_t at);
+
   std::string& out() { return out_; }
 
  private:
@@ -105,6 +111,11 @@ class Decoder {
   Roaring Bitmap();
   // The next `n` bytes (Encoder::Raw), viewing into the input.
   std::string_view Raw(uint64_t n);
+  // A decoder of the next part (Encoder::BeginPart), which it skips. The
+  // part's failures are brought back with Adopt.
+  Decoder Part();
+  // Takes `part`'s failure, if any and if this decoder has none yet.
+  void Adopt(const Decoder& part);
   // `count` numbers that Encoder::Array wrote, in place (empty on damage).
   template <typename T>
   PackedArray<T> Array(uint64_t count) {
@@ -130,6 +141,7 @@ class Decoder {
   void Annotate(std::string_view context);
   bool ok() const { return error_.empty(); }
   bool done() const { return pos_ == data_.size(); }
+  size_t size() const { return data_.size(); }
   uint64_t offset() const { return base_ + pos_; }
   // OK, or DATA_LOSS "<where> at offset N: <reason>".
   absl::Status status(std::string_view where) const;

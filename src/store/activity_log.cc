@@ -83,6 +83,12 @@ void ActivityLog::EnableTimeIndex(uint32_t type) {
           entries.begin(), entries.end());
 }
 
+uint64_t ActivityLog::EventCount(uint32_t type) const {
+  uint64_t n = 0;
+  ForEachRow(RowsWith(type), [&](Row row) { n += EventsOf(row, type).size(); });
+  return n;
+}
+
 size_t ActivityLog::TimeIndexBytes() const {
   // A btree node holds its 12-byte entries with ~1/3 slack.
   size_t bytes = 0;

@@ -62,7 +62,11 @@ class ActivityLog {
 
   // Keeps the events of `type` ordered by time from now on, for clock
   // advances that ask which events left or entered a window.
+  // Concurrent calls for distinct types are safe after ReserveTimeIndexes().
   void EnableTimeIndex(uint32_t type);
+  void ReserveTimeIndexes() { by_time_.resize(type_names_.size()); }
+  // Events of `type` (all rows).
+  uint64_t EventCount(uint32_t type) const;
   bool time_indexed(uint32_t type) const {
     return type < by_time_.size() && by_time_[type] != nullptr;
   }

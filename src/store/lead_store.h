@@ -102,6 +102,9 @@ class LeadStore {
   Row AllocateRow(LeadId id);
   // Makes every column address at least `rows` rows.
   void GrowColumns(uint64_t rows);
+  // The activity log's part of the snapshot form.
+  void EncodeEvents(Encoder& e) const;
+  void DecodeEvents(Decoder& d);
 
   Schema schema_;
   std::vector<std::unique_ptr<Column>> columns_;

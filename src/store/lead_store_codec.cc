@@ -1,10 +1,15 @@
 // LeadStore's snapshot form. Rows keep their numbers, since the segments'
 // bitmaps saved beside it are bitmaps of rows.
+#include <algorithm>
+#include <functional>
 #include <limits>
 #include <span>
+#include <utility>
+#include <vector>
 
 #include "persist/codec.h"
 #include "store/lead_store.h"
+#include "util/parallel.h"
 #include "util/str_cat.h"
 #include "util/text.h"
 
@@ -22,10 +27,21 @@ void LeadStore::EncodeTo(Encoder& e) const {
   e.Varint(free_rows_.size());
   e.Array(std::span<const Row>(free_rows_));
   e.Bool(rows_in_id_order_);
-  for (const std::unique_ptr<Column>& column : columns_) column->EncodeTo(e);
+  // Each column, then the events, as a part of its own: a restore decodes
+  // them side by side.
+  for (const std::unique_ptr<Column>& column : columns_) {
+    const size_t at = e.BeginPart();
+    column->EncodeTo(e);
+    e.EndPart(at);
+  }
+  const size_t at = e.BeginPart();
+  EncodeEvents(e);
+  e.EndPart(at);
+}
 
-  // Events as arrays: per row with events its count, then per event its
-  // type, time and whether it has an object, then the objects.
+// Events as arrays: per row with events its count, then per event its type,
+// time and whether it has an object, then the objects.
+void LeadStore::EncodeEvents(Encoder& e) const {
   e.Varint(activity_.type_count());
   for (uint32_t t = 0; t < activity_.type_count(); ++t) {
     e.Bytes(activity_.type_name(t));
@@ -78,6 +94,7 @@ void LeadStore::DecodeFrom(Decoder& d) {
   }
   if (fields < schema_.size()) d.Fail("standard fields missing");
 
+  const uint64_t ids_at = d.offset();
   const PackedArray<LeadId> ids = d.Array<LeadId>(d.Varint());
   const size_t rows = ids.size();
   live_ = d.Bitmap();
@@ -88,12 +105,6 @@ void LeadStore::DecodeFrom(Decoder& d) {
     return;
   }
   ids_ = ids.ToVector();
-  rows_.reserve(live_.cardinality());
-  ForEachRow(live_, [&](Row row) {
-    if (!rows_.try_emplace(ids_[row], row).second) {
-      d.Fail(StrCat("lead ", ids_[row], " has two rows"));
-    }
-  });
   free_rows_ = d.Array<Row>(d.Varint()).ToVector();
   if (free_rows_.size() + live_.cardinality() != rows) {
     d.Fail("free rows do not complement the live rows");
@@ -110,12 +121,43 @@ void LeadStore::DecodeFrom(Decoder& d) {
   if (!d.ok()) return;
 
   GrowColumns(rows);
-  for (FieldId f = 0; f < columns_.size() && d.ok(); ++f) {
-    columns_[f]->DecodeFrom(d, live_);
-    d.Annotate(StrCat("field ", Quote(schema_.field(f).name)));
+  std::vector<Decoder> parts;
+  for (size_t part = 0; part <= columns_.size() && d.ok(); ++part) {
+    parts.push_back(d.Part());
   }
   if (!d.ok()) return;
 
+  // The id map, each column and the events restore on their own threads,
+  // the largest parts first; then their failures come back in file order.
+  Decoder id_errors({}, ids_at);
+  std::vector<std::pair<size_t, std::function<void()>>> jobs;
+  jobs.emplace_back(rows * 16, [&] {
+    rows_.reserve(live_.cardinality());
+    ForEachRow(live_, [&](Row row) {
+      if (!rows_.try_emplace(ids_[row], row).second) {
+        id_errors.Fail(StrCat("lead ", ids_[row], " has two rows"));
+      }
+    });
+  });
+  for (FieldId f = 0; f < columns_.size(); ++f) {
+    jobs.emplace_back(parts[f].size(), [this, f, &parts] {
+      columns_[f]->DecodeFrom(parts[f], live_);
+      if (parts[f].ok() && !parts[f].done()) parts[f].Fail("data left over");
+      parts[f].Annotate(StrCat("field ", Quote(schema_.field(f).name)));
+    });
+  }
+  jobs.emplace_back(parts.back().size(), [this, &parts] {
+    DecodeEvents(parts.back());
+    if (parts.back().ok() && !parts.back().done()) {
+      parts.back().Fail("events: data left over");
+    }
+  });
+  RunLargestFirst(std::move(jobs));
+  d.Adopt(id_errors);
+  for (const Decoder& part : parts) d.Adopt(part);
+}
+
+void LeadStore::DecodeEvents(Decoder& d) {
   const size_t types = d.Count();
   for (size_t t = 0; t < types && d.ok(); ++t) {
     std::string_view name = d.Bytes();

@@ -177,6 +177,34 @@ TEST_CASE("decoder rejects bad enums, booleans and bitmaps", "[persist]") {
   CHECK_FALSE(cut.ok());
 }
 
+TEST_CASE("parts skip ahead and bring their failures back", "[persist]") {
+  std::string bytes;
+  Encoder e(&bytes);
+  const size_t at = e.BeginPart();
+  e.Varint(300);
+  e.Bytes("abc");
+  e.EndPart(at);
+  e.Varint(7);
+  Decoder d(bytes, 100);
+  Decoder part = d.Part();
+  CHECK(d.Varint() == 7);  // read before the part
+  CHECK(d.done());
+  CHECK(part.Varint() == 300);
+  CHECK(part.Bytes() == "abc");
+  CHECK(part.done());
+  part.Fixed32();  // past the part's end: fails there, not in d
+  CHECK_FALSE(part.ok());
+  CHECK(d.ok());
+  d.Adopt(part);
+  CHECK_THAT(std::string(d.status("x").message()),
+             Catch::Contains("at offset 114: truncated"));
+  // A part longer than the data is a failure of the outer decoder.
+  Decoder cut(std::string_view(bytes).substr(0, 10), 0);
+  Decoder missing = cut.Part();
+  CHECK_FALSE(cut.ok());
+  CHECK_FALSE(missing.ok());
+}
+
 // A portable bitmap of one container with key 0: the cookie (run flags in
 // use), the run flag byte, key and cardinality - 1, then `body`.
 std::string OneContainer(bool run, uint16_t card_minus_one,
