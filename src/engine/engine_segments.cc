@@ -64,6 +64,11 @@ absl::StatusOr<std::unique_ptr<SegmentState>> EngineCore::Prepare(
 
 absl::StatusOr<MutationResult> EngineCore::CreateSegment(
     const SegmentDefinition& def) {
+  if (segments_.NextId() > SegmentCatalog::kMaxId) {
+    return absl::ResourceExhaustedError(
+        StrCat("segment ids are exhausted: ", SegmentCatalog::kMaxId,
+               " segments were created"));
+  }
   ASSIGN_OR_RETURN(auto state, Prepare(def, std::nullopt, false));
   SegmentState& s = segments_.Insert(std::move(state));
   Register(s.id);

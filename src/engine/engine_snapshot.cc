@@ -85,6 +85,9 @@ absl::Status EngineCore::DecodeSnapshot(SnapshotReader& in) {
   for (uint64_t next : {next_segment, next_category, next_campaign}) {
     if (next == 0 || next > UINT32_MAX) engine.Fail("bad id counter");
   }
+  if (next_segment > uint64_t{SegmentCatalog::kMaxId} + 1) {
+    engine.Fail("bad segment id counter");
+  }
   RETURN_IF_ERROR(engine.status(where("engine")));
   segments_.set_next_id(static_cast<SegmentId>(next_segment));
   categories_.set_next_id(static_cast<CategoryId>(next_category));

@@ -45,6 +45,12 @@ struct SegmentState {
 // references; the graph has no cycles.
 class SegmentCatalog {
  public:
+  // Segments are found by id in a dense table, one slot per id ever given
+  // out, so ids are bounded: 2^24 segments created over an engine's life
+  // (a 128 MB table), which also bounds what a snapshot can make us
+  // allocate.
+  static constexpr SegmentId kMaxId = (SegmentId{1} << 24) - 1;
+
   SegmentState* Find(SegmentId id);
   const SegmentState* Find(SegmentId id) const;
   const NameIndex<SegmentId>& names() const { return names_; }
