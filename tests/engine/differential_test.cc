@@ -229,12 +229,12 @@ class Generator {
 
 std::unique_ptr<Engine> NewEngine(bool incremental = true) {
   auto engine = OpenEngine(kStart, incremental);
-  for (const auto& [name, type] : kSchema) {
+  for (const auto& field : kSchema) {
     auto fields = engine->Fields();
-    bool standard =
-        std::any_of(fields.begin(), fields.end(),
-                    [&](const FieldDefinition& f) { return f.name == name; });
-    if (!standard) REQUIRE_OK(engine->DefineField(name, type));
+    bool standard = std::any_of(
+        fields.begin(), fields.end(),
+        [&](const FieldDefinition& f) { return f.name == field.first; });
+    if (!standard) REQUIRE_OK(engine->DefineField(field.first, field.second));
   }
   return engine;
 }
@@ -809,7 +809,7 @@ TEST_CASE("random mutations keep every segment equal to the reference model",
 }
 
 TEST_CASE("long random sequences stay equal to the reference model",
-          "[differential]") {
+          "[differential][long]") {
   const int seeds = Seeds(12) / 4 + 1;
   for (int seed = 1000; seed < 1000 + seeds; ++seed) RunSequence(seed, 1500);
 }

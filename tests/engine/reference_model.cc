@@ -203,11 +203,12 @@ std::set<LeadId> ReferenceModel::Evaluate(const SegmentDefinition& def) const {
   std::map<std::string, std::set<LeadId>> memo;
   const bool top = memo_ == nullptr;
   if (top) memo_ = &memo;
-  for (const auto& [id, lead] : leads) {
-    bool all =
-        std::all_of(def.filters.begin(), def.filters.end(),
-                    [&](const Condition& c) { return Holds(c, id, lead); });
-    if (all) out.insert(id);
+  for (const auto& entry : leads) {
+    bool all = std::all_of(def.filters.begin(), def.filters.end(),
+                           [&](const Condition& c) {
+                             return Holds(c, entry.first, entry.second);
+                           });
+    if (all) out.insert(entry.first);
   }
   if (top) memo_ = nullptr;
   return out;

@@ -11,9 +11,15 @@ set(flags "${CXX_FLAGS}")
 if(SANITIZE)
   string(APPEND flags " -fsanitize=${SANITIZE}")
 endif()
+# A library built with the fuzz harnesses carries coverage instrumentation,
+# whose runtime comes with -fsanitize=fuzzer-no-link.
+if(FUZZ_INSTRUMENTED)
+  string(APPEND flags " -fsanitize=fuzzer-no-link")
+endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install
                         -B ${WORK_DIR}/build -G Ninja
                         -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix
+                        -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
                         "-DCMAKE_CXX_FLAGS=${flags}"
                 RESULT_VARIABLE rc)
 if(rc)
