@@ -57,7 +57,9 @@ class Engine {
   // --- Schema -------------------------------------------------------------
 
   // Declares a custom field. `id` is reserved; names are case-sensitive.
-  // ALREADY_EXISTS when the name is taken (standard fields included).
+  // ALREADY_EXISTS when the name is taken (standard fields included);
+  // INVALID_ARGUMENT for a name that is empty, over 128 bytes, has leading or
+  // trailing white space or holds a control character.
   absl::Status DefineField(std::string_view name, FieldType type);
   std::vector<FieldDefinition> Fields() const;
 

@@ -24,8 +24,9 @@ const Roaring& EngineCore::Members(SegmentId segment) const {
   return s == nullptr ? kNone : s->members();
 }
 
-absl::Status EngineCore::DefineField(std::string_view name, FieldType type) {
-  return store_.DefineField(name, type).status();
+absl::Status EngineCore::DefineField(std::string_view name, FieldType type,
+                                     FieldSource source) {
+  return store_.DefineField(name, type, source).status();
 }
 
 std::vector<FieldDefinition> EngineCore::Fields() const {

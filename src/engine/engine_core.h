@@ -41,7 +41,9 @@ class EngineCore final : public SegmentMembership {
   const Roaring& Members(SegmentId segment) const override;
 
   // Schema
-  absl::Status DefineField(std::string_view name, FieldType type);
+  // `source` as for Schema::Define: kStored when a journal replays it.
+  absl::Status DefineField(std::string_view name, FieldType type,
+                           FieldSource source = FieldSource::kNew);
   std::vector<FieldDefinition> Fields() const;
 
   // Categories

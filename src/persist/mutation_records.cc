@@ -212,7 +212,7 @@ absl::Status ReplayRecord(std::string_view payload, std::string_view where,
     case Kind::kDefineField: {
       std::string name(d.Bytes());
       FieldType type = d.Enum(FieldType::kTags);
-      apply([&] { return core.DefineField(name, type); });
+      apply([&] { return core.DefineField(name, type, FieldSource::kStored); });
       break;
     }
     case Kind::kCreateCategory: {

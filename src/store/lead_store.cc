@@ -38,8 +38,9 @@ LeadStore::LeadStore() {
 }
 
 absl::StatusOr<FieldId> LeadStore::DefineField(std::string_view name,
-                                               FieldType type) {
-  absl::StatusOr<FieldId> id = schema_.Define(name, type);
+                                               FieldType type,
+                                               FieldSource source) {
+  absl::StatusOr<FieldId> id = schema_.Define(name, type, source);
   if (!id.ok()) return id;
   columns_.push_back(MakeColumn(type));
   columns_.back()->Resize(column_rows_);

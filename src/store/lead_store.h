@@ -35,7 +35,9 @@ class LeadStore {
   LeadStore();
 
   const Schema& schema() const { return schema_; }
-  absl::StatusOr<FieldId> DefineField(std::string_view name, FieldType type);
+  // As Schema::Define, adding an empty column.
+  absl::StatusOr<FieldId> DefineField(std::string_view name, FieldType type,
+                                      FieldSource source = FieldSource::kNew);
 
   std::optional<Row> Find(LeadId id) const;
   LeadId lead_id(Row row) const { return ids_[row]; }

@@ -89,7 +89,7 @@ void LeadStore::DecodeFrom(Decoder& d) {
       }
       continue;
     }
-    absl::StatusOr<FieldId> id = DefineField(name, type);
+    absl::StatusOr<FieldId> id = DefineField(name, type, FieldSource::kStored);
     if (!id.ok()) d.Fail(std::string(id.status().message()));
   }
   if (fields < schema_.size()) d.Fail("standard fields missing");

@@ -1,5 +1,7 @@
 #include "store/schema.h"
 
+#include <algorithm>
+
 #include "absl/status/status.h"
 #include "util/str_cat.h"
 #include "util/text.h"
@@ -8,6 +10,12 @@ namespace audience {
 
 namespace {
 constexpr size_t kMaxFieldNameBytes = 128;
+
+// ASCII control characters: C0 and DEL.
+bool IsControl(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7F;
+}
 }  // namespace
 
 std::string_view FieldTypeName(FieldType type) {
@@ -55,7 +63,8 @@ FieldId Schema::Add(std::string_view name, FieldType type, bool standard) {
   return id;
 }
 
-absl::StatusOr<FieldId> Schema::Define(std::string_view name, FieldType type) {
+absl::StatusOr<FieldId> Schema::Define(std::string_view name, FieldType type,
+                                       FieldSource source) {
   if (name.empty()) {
     return absl::InvalidArgumentError("field name must not be empty");
   }
@@ -63,6 +72,18 @@ absl::StatusOr<FieldId> Schema::Define(std::string_view name, FieldType type) {
     return absl::InvalidArgumentError(StrCat("field name is longer than ",
                                              kMaxFieldNameBytes,
                                              " bytes: ", Quote(name)));
+  }
+  // design.md §8: "plan " reads as "plan" but is another field, and a
+  // control character garbles every listing that shows the name.
+  if (source == FieldSource::kNew) {
+    if (TrimAscii(name).size() != name.size()) {
+      return absl::InvalidArgumentError(StrCat(
+          "field name ", Quote(name), " has leading or trailing whitespace"));
+    }
+    if (std::any_of(name.begin(), name.end(), IsControl)) {
+      return absl::InvalidArgumentError(
+          StrCat("field name ", Quote(name), " contains a control character"));
+    }
   }
   if (name == "id") {
     return absl::InvalidArgumentError("field name \"id\" is reserved");

@@ -21,14 +21,23 @@ using FieldId = uint32_t;
 // the schema without end.
 inline constexpr size_t kMaxFields = 1024;
 
+// Where a field definition comes from. A host defines kNew fields; kStored
+// ones are read back from a snapshot or a journal. A stored definition was
+// valid when it was made, so it may keep a name refused since (leading or
+// trailing white space, a control character): data written before that rule
+// still loads.
+enum class FieldSource { kNew, kStored };
+
 class Schema {
  public:
   // Starts with the standard fields of design.md §1.
   Schema();
 
-  // ALREADY_EXISTS for a taken name, INVALID_ARGUMENT for a bad one,
-  // RESOURCE_EXHAUSTED past kMaxFields.
-  absl::StatusOr<FieldId> Define(std::string_view name, FieldType type);
+  // ALREADY_EXISTS for a taken name, INVALID_ARGUMENT for a bad one (empty,
+  // over 128 bytes, "id", and for kNew leading or trailing white space or a
+  // control character), RESOURCE_EXHAUSTED past kMaxFields.
+  absl::StatusOr<FieldId> Define(std::string_view name, FieldType type,
+                                 FieldSource source = FieldSource::kNew);
 
   std::optional<FieldId> Find(std::string_view name) const;
   const FieldDefinition& field(FieldId id) const { return fields_[id]; }

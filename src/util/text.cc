@@ -110,7 +110,8 @@ std::string Quote(std::string_view s) {
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
+    } else if (static_cast<unsigned char>(c) < 0x20 ||
+               static_cast<unsigned char>(c) == 0x7F) {
       StrAppend(&out, "\\x",
                 absl::AlphaNum(
                     absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2)));

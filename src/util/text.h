@@ -45,6 +45,8 @@ absl::StatusOr<std::string> NormalizeName(std::string_view name,
                                           std::string_view what);
 
 // A JSON-ish quoted rendering for error messages, shortened when long.
+// Control characters (C0 and DEL) are written as \xNN, so the message stays
+// printable.
 std::string Quote(std::string_view s);
 
 }  // namespace audience

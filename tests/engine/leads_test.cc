@@ -329,8 +329,10 @@ TEST_CASE("the clock never moves backwards; the same time is a no-op",
   CHECK(OpenEngine()->Now() == 0);
 }
 
-TEST_CASE("custom fields: declared once, case-sensitive, id reserved",
-          "[engine]") {
+TEST_CASE(
+    "custom fields: declared once, case-sensitive, id reserved, no padding or "
+    "control characters",
+    "[engine]") {
   auto engine = OpenEngine();
   REQUIRE_OK(engine->DefineField("plan", FieldType::kKeyword));
   REQUIRE_OK(engine->DefineField("Plan", FieldType::kInt64));
@@ -340,6 +342,17 @@ TEST_CASE("custom fields: declared once, case-sensitive, id reserved",
                 StatusCode::kAlreadyExists, "already exists");
   REQUIRE_ERROR(engine->DefineField("id", FieldType::kInt64),
                 StatusCode::kInvalidArgument, "reserved");
+  REQUIRE_ERROR(engine->DefineField(" padded ", FieldType::kKeyword),
+                StatusCode::kInvalidArgument,
+                "field name \" padded \" has leading or trailing whitespace");
+  REQUIRE_ERROR(engine->DefineField("plan\t", FieldType::kKeyword),
+                StatusCode::kInvalidArgument,
+                "has leading or trailing whitespace");
+  REQUIRE_ERROR(engine->DefineField("a\x01"
+                                    "b",
+                                    FieldType::kKeyword),
+                StatusCode::kInvalidArgument,
+                "field name \"a\\x01b\" contains a control character");
   const std::vector<FieldDefinition> fields = engine->Fields();
   REQUIRE(fields.size() == 8);
   CHECK(fields[0].name == "email");

@@ -41,6 +41,14 @@ TEST_CASE("Protocol fields", "[io]") {
           "ALREADY_EXISTS", "\"email\"");
   s.Error(R"({"op":"define_field","name":"id","type":"int64"})",
           "INVALID_ARGUMENT", "reserved");
+  s.Error(R"({"op":"define_field","name":" padded ","type":"keyword"})",
+          "INVALID_ARGUMENT",
+          R"(field name " padded " has leading or trailing whitespace)");
+  s.Error(R"({"op":"define_field","name":"a\u0001b","type":"keyword"})",
+          "INVALID_ARGUMENT",
+          R"(field name "a\x01b" contains a control character)");
+  s.Error(R"({"op":"define_field","name":"plan\t","type":"keyword"})",
+          "INVALID_ARGUMENT", "leading or trailing whitespace");
   s.Error(R"({"op":"define_field","name":"x","type":"integer"})",
           "INVALID_ARGUMENT", "unknown field type \"integer\"");
   s.Error(R"({"op":"define_field","type":"bool"})", "INVALID_ARGUMENT",

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "engine/engine_core.h"
+#include "persist/mutation_records.h"
 #include "persist/snapshot_file.h"
 #include "testing/segment_probe.h"
 #include "testing/test_util.h"
@@ -451,6 +452,45 @@ TEST_CASE("a snapshot's segment id counter is bounded", "[persist]") {
       CHECK_THAT(std::string(status.message()), !Catch::Contains("id counter"));
     }
   }
+}
+
+// design.md §8 came to refuse field names with leading or trailing white
+// space or a control character after such fields could be defined: a
+// snapshot or journal holding one was valid when written and still loads.
+TEST_CASE("fields named before the padding rule restore and replay",
+          "[persist]") {
+  const std::string padded = " padded ";
+  const std::string control =
+      "a\x01"
+      "b";
+  EngineCore old_core{EngineOptions{}};
+  REQUIRE_OK(
+      old_core.DefineField(padded, FieldType::kKeyword, FieldSource::kStored));
+  REQUIRE_OK(
+      old_core.UpsertLeads(std::vector<Lead>{Lead{1, {{padded, Str("pro")}}}}));
+  SnapshotWriter writer(1);
+  old_core.EncodeSnapshot(writer);
+  const std::string bytes = std::move(writer).Finish();
+
+  absl::StatusOr<SnapshotReader> reader = SnapshotReader::Open("s", bytes);
+  REQUIRE_OK(reader);
+  EngineCore core{EngineOptions{}};
+  REQUIRE_OK(core.DecodeSnapshot(*reader));
+  REQUIRE(core.Fields().size() == 7);
+  CHECK(core.Fields()[6].name == padded);
+  absl::StatusOr<Lead> lead = core.GetLead(1);
+  REQUIRE_OK(lead);
+  CHECK(lead->fields.size() == 1);
+  CHECK(lead->fields.contains(padded));
+
+  REQUIRE_OK(ReplayRecord(record::DefineField(control, FieldType::kInt64),
+                          "journal-000002.log at offset 20", core));
+  REQUIRE(core.Fields().size() == 8);
+  CHECK(core.Fields()[7].name == control);
+  // A new definition of such a name is refused.
+  REQUIRE_ERROR(core.DefineField(" other ", FieldType::kKeyword),
+                absl::StatusCode::kInvalidArgument,
+                "leading or trailing whitespace");
 }
 
 }  // namespace

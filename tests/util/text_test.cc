@@ -194,6 +194,7 @@ TEST_CASE("Quote escapes quotes, backslashes and control bytes", "[util]") {
   CHECK(Quote("line\nbreak") == "\"line\\x0abreak\"");
   CHECK(Quote(std::string("nul\0x", 5)) == "\"nul\\x00x\"");
   CHECK(Quote("\x1f") == "\"\\x1f\"");
+  CHECK(Quote("del\x7f") == "\"del\\x7f\"");
   CHECK(Quote("caf\xC3\xA9") == "\"caf\xC3\xA9\"");
 }
 
