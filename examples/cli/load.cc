@@ -1,5 +1,7 @@
 // audience load: bulk-load NDJSON files (into a data directory with
-// --data-dir), create segments, print sizes and timings.
+// --data-dir) at the clock --now sets, create segments, print sizes and
+// timings.
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <sstream>
@@ -41,6 +43,46 @@ bool LoadSucceeded(const absl::StatusOr<LoadReport>& report) {
   return false;
 }
 
+// The value of --now: unix seconds, an integer >= 0. nullopt, after printing
+// why, for anything else.
+std::optional<Timestamp> ParseNow(std::string_view value) {
+  Timestamp now = -1;
+  auto [end, ec] =
+      std::from_chars(value.data(), value.data() + value.size(), now);
+  if (ec != std::errc() || end != value.data() + value.size() || now < 0) {
+    std::fprintf(stderr,
+                 "audience: --now expects unix seconds (an integer >= 0), "
+                 "got \"%s\"\n",
+                 std::string(value).c_str());
+    return std::nullopt;
+  }
+  return now;
+}
+
+// Moves the clock to `now` before anything loads. The clock never moves
+// backwards (design.md §8): a data directory whose clock is already past
+// `now` is an error, after printing why; the same time is a no-op.
+bool SetClock(Engine& engine, Timestamp now, const EngineOptions& options) {
+  const Timestamp clock = engine.Now();
+  if (now < clock) {
+    std::fprintf(stderr,
+                 "audience: --now %lld is before the clock of data directory "
+                 "%s (%lld); the clock never moves backwards\n",
+                 static_cast<long long>(now), options.data_dir.c_str(),
+                 static_cast<long long>(clock));
+    return false;
+  }
+  if (now == clock) return true;
+  absl::StatusOr<MutationResult> advanced = engine.AdvanceClock(now);
+  if (!advanced.ok()) {
+    std::fprintf(stderr, "audience: --now %lld: %s\n",
+                 static_cast<long long>(now),
+                 advanced.status().ToString().c_str());
+    return false;
+  }
+  return true;
+}
+
 // Calls fn(line_number, line) for each non-blank line.
 template <typename Fn>
 void ForEachLine(const std::string& text, Fn&& fn) {
@@ -57,17 +99,30 @@ void ForEachLine(const std::string& text, Fn&& fn) {
 }  // namespace
 
 int Load(const Args& args) {
-  std::optional<ParsedArgs> parsed = ParseArgs(
-      args,
-      {"--leads", "--events", "--segments", "--fields", "--data-dir", "--sync"},
-      /*max_positional=*/0);
+  std::optional<ParsedArgs> parsed =
+      ParseArgs(args,
+                {"--leads", "--events", "--segments", "--fields", "--now",
+                 "--data-dir", "--sync"},
+                /*max_positional=*/0);
   std::optional<EngineOptions> options;
   if (parsed) options = StorageOptions(*parsed);
-  if (!options || !parsed->Flag("--leads")) {
+  std::optional<Timestamp> now;
+  bool bad_now = false;
+  if (options) {
+    if (std::optional<std::string_view> value = parsed->Flag("--now")) {
+      now = ParseNow(*value);
+      bad_now = !now;
+    }
+  }
+  if (!options || bad_now || !parsed->Flag("--leads")) {
     std::fprintf(stderr,
                  "usage: audience load --leads F [--events F] [--segments F] "
-                 "[--fields F] [--data-dir DIR] "
-                 "[--sync every|interval[:MS]|never]\n");
+                 "[--fields F] [--now T] [--data-dir DIR] "
+                 "[--sync every|interval[:MS]|never]\n"
+                 "relative-time conditions are evaluated at the clock: 0 "
+                 "unless --now T (unix seconds);\n"
+                 "with --data-dir, the stored clock, which --now may only "
+                 "advance\n");
     return 2;
   }
   auto leads = parsed->Flag("--leads");
@@ -77,6 +132,7 @@ int Load(const Args& args) {
   std::unique_ptr<Engine> opened = OpenEngine(*options);
   if (!opened) return 1;
   Engine& engine = *opened;
+  if (now && !SetClock(engine, *now, *options)) return 1;
   int errors = 0;
 
   if (fields) {

@@ -84,11 +84,15 @@ constexpr char kUsage[] =
     "                        one JSON response per line (docs/protocol.md);\n"
     "                        with DIR the state persists from run to run\n"
     "  load --leads F [--events F] [--segments F] [--fields F]\n"
-    "       [--data-dir DIR] [--sync ...]\n"
-    "                        bulk-load NDJSON files and print segment sizes\n"
+    "       [--now T] [--data-dir DIR] [--sync ...]\n"
+    "                        bulk-load NDJSON files and print segment sizes;\n"
+    "                        relative-time conditions are evaluated at the\n"
+    "                        clock: 0 unless --now T (unix seconds; with DIR,\n"
+    "                        its stored clock, which --now may only advance)\n"
     "  snapshot DIR          write a snapshot of a data directory and start\n"
     "                        a new journal\n"
     "  check DIR             verify a data directory without changing it\n"
+
     "  help                  this text\n";
 
 }  // namespace

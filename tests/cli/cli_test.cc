@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -262,6 +263,147 @@ TEST_CASE("audience load --data-dir loads into the data directory", "[cli]") {
         "{\"ok\":true,\"count\":1,\"members\":[1]}\n");
 }
 
+// The member count `audience load` printed for `segment` (its table row:
+// name, members, evaluate ms), or -1 when there is no such row.
+long long LoadedCount(const std::string& out, const std::string& segment) {
+  std::istringstream lines(out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream row(line);
+    std::string name, members;
+    if (row >> name >> members && name == segment) {
+      members.erase(std::remove(members.begin(), members.end(), ','),
+                    members.end());
+      return std::stoll(members);
+    }
+  }
+  return -1;
+}
+
+constexpr long long kNow = 1'790'000'000;
+constexpr long long kDay = 86'400;
+
+// Leads created 5 and 60 days before kNow, a lead without created_at, an
+// event without ts, and segments with relative-time conditions.
+void WriteTimedFiles(const ScratchDir& scratch) {
+  WriteText(scratch / "leads.ndjson",
+            "{\"id\":1,\"created_at\":" + std::to_string(kNow - 5 * kDay) +
+                "}\n{\"id\":2,\"created_at\":" +
+                std::to_string(kNow - 60 * kDay) + "}\n{\"id\":3}\n");
+  WriteText(scratch / "events.ndjson", R"({"lead":3,"type":"email_open"})"
+                                       "\n");
+  WriteText(
+      scratch / "segments.ndjson",
+      R"({"name":"New","filters":[{"field":"created_at","op":"within_last","value":{"days":30}}]})"
+      "\n"
+      R"({"name":"Old","filters":[{"field":"created_at","op":"older_than","value":{"days":30}}]})"
+      "\n"
+      R"({"name":"Opened","filters":[{"activity":"email_open","op":"did","within_days":1}]})"
+      "\n");
+}
+
+std::vector<std::string> LoadArgs(const ScratchDir& scratch) {
+  return {"load",
+          "--leads",
+          scratch / "leads.ndjson",
+          "--events",
+          scratch / "events.ndjson",
+          "--segments",
+          scratch / "segments.ndjson"};
+}
+
+TEST_CASE("audience load --now sets the clock relative time is evaluated at",
+          "[cli]") {
+  ScratchDir scratch;
+  std::string err = scratch / "stderr";
+  WriteTimedFiles(scratch);
+
+  // At clock 0 (1970) every created_at lies in the future.
+  CliResult at_zero = RunCli(LoadArgs(scratch), "", err);
+  INFO(at_zero.out << at_zero.err);
+  REQUIRE(at_zero.status == 0);
+  CHECK(LoadedCount(at_zero.out, "New") == 0);
+  CHECK(LoadedCount(at_zero.out, "Old") == 0);
+  // The event got ts 0, the clock: within the last day.
+  CHECK(LoadedCount(at_zero.out, "Opened") == 1);
+
+  std::vector<std::string> args = LoadArgs(scratch);
+  args.insert(args.end(), {"--now", std::to_string(kNow)});
+  CliResult at_now = RunCli(args, "", err);
+  INFO(at_now.out << at_now.err);
+  REQUIRE(at_now.status == 0);
+  CHECK(LoadedCount(at_now.out, "New") == 1);
+  CHECK(LoadedCount(at_now.out, "Old") == 1);
+  // The event without ts got ts kNow.
+  CHECK(LoadedCount(at_now.out, "Opened") == 1);
+
+  // 40 days later lead 1 is no longer new.
+  args.back() = std::to_string(kNow + 40 * kDay);
+  CliResult later = RunCli(args, "", err);
+  INFO(later.out << later.err);
+  REQUIRE(later.status == 0);
+  CHECK(LoadedCount(later.out, "New") == 0);
+  CHECK(LoadedCount(later.out, "Old") == 2);
+}
+
+TEST_CASE("audience load --now never moves a data directory's clock back",
+          "[cli]") {
+  ScratchDir scratch;
+  std::string data = scratch / "data";
+  std::string err = scratch / "stderr";
+  WriteTimedFiles(scratch);
+  std::vector<std::string> args = LoadArgs(scratch);
+  args.insert(args.end(), {"--data-dir", data, "--now", std::to_string(kNow)});
+  CliResult first = RunCli(args, "", err);
+  INFO(first.out << first.err);
+  REQUIRE(first.status == 0);
+  CHECK(LoadedCount(first.out, "New") == 1);
+
+  // The clock is kept with the data.
+  const std::string query = R"({"op":"now"})"
+                            "\n"
+                            R"({"op":"count","segment":"New"})"
+                            "\n";
+  CliResult replay = RunCli({"replay", "--data-dir", data}, query, err);
+  INFO(replay.out << replay.err);
+  REQUIRE(replay.status == 0);
+  CHECK(replay.out == "{\"ok\":true,\"now\":" + std::to_string(kNow) +
+                          "}\n{\"ok\":true,\"count\":1}\n");
+
+  // An earlier --now is refused before anything loads.
+  WriteText(scratch / "more.ndjson", "{\"id\":4}\n");
+  CliResult earlier = RunCli({"load", "--leads", scratch / "more.ndjson",
+                              "--data-dir", data, "--now", "100"},
+                             "", err);
+  INFO(earlier.out << earlier.err);
+  CHECK(earlier.status == 1);
+  CHECK(Contains(earlier.err,
+                 "--now 100 is before the clock of data "
+                 "directory " +
+                     data + " (" + std::to_string(kNow) +
+                     "); the clock never moves backwards"));
+  CHECK(earlier.out.empty());
+  CliResult check = RunCli({"check", data}, "", err);
+  CHECK(Contains(check.out, "state: 3 leads, 3 segments"));
+
+  // The same time is a no-op; a later one moves the stored clock on.
+  CliResult same = RunCli({"load", "--leads", scratch / "more.ndjson",
+                           "--data-dir", data, "--now", std::to_string(kNow)},
+                          "", err);
+  INFO(same.out << same.err);
+  CHECK(same.status == 0);
+  CliResult later =
+      RunCli({"load", "--leads", scratch / "more.ndjson", "--data-dir", data,
+              "--now", std::to_string(kNow + 40 * kDay)},
+             "", err);
+  INFO(later.out << later.err);
+  CHECK(later.status == 0);
+  replay = RunCli({"replay", "--data-dir", data}, query, err);
+  CHECK(replay.out ==
+        "{\"ok\":true,\"now\":" + std::to_string(kNow + 40 * kDay) +
+            "}\n{\"ok\":true,\"count\":0}\n");
+}
+
 TEST_CASE("bad flags of the data directory commands are usage errors",
           "[cli]") {
   ScratchDir scratch;
@@ -288,6 +430,19 @@ TEST_CASE("bad flags of the data directory commands are usage errors",
       {{"replay", "a", "b"}, "unexpected argument 'b'"},
       {{"load", "--data-dir", data}, "usage: audience load"},
       {{"load", "--leads", "x", "--sync"}, "--sync needs a value"},
+      {{"load", "--leads", "x", "--now"}, "--now needs a value"},
+      {{"load", "--leads", "x", "--now", "abc"},
+       "--now expects unix seconds (an integer >= 0), got \"abc\""},
+      {{"load", "--leads", "x", "--now", "-1"}, "--now expects"},
+      {{"load", "--leads", "x", "--now", "1.5"}, "--now expects"},
+      {{"load", "--leads", "x", "--now", "17e8"}, "--now expects"},
+      {{"load", "--leads", "x", "--now", ""}, "--now expects"},
+      {{"load", "--leads", "x", "--now", "99999999999999999999"},
+       "--now expects"},
+      {{"load", "--leads", "x", "--now", "abc"},
+       "relative-time conditions are evaluated at the clock: 0 unless --now"},
+      {{"load", "--leads", "x", "--now", "1", "--data-dir", data, "--now", "2"},
+       "--now is given twice"},
       {{"snapshot"}, "usage: audience snapshot DIR"},
       {{"snapshot", data, data}, "unexpected argument"},
       {{"check"}, "usage: audience check DIR"},
