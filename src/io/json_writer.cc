@@ -137,6 +137,12 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
+JsonWriter& JsonWriter::Raw(std::string_view json) {
+  Separate();
+  out_.append(json);
+  return *this;
+}
+
 JsonWriter& JsonWriter::FieldValue(const Value& v) {
   switch (v.index()) {
     case 1:

@@ -33,6 +33,9 @@ class JsonWriter {
   JsonWriter& Double(double v);
   JsonWriter& Bool(bool v);
   JsonWriter& Null();
+  // One value already in JSON form, written as it is. REQUIRES: `json` is
+  // exactly one well-formed JSON value.
+  JsonWriter& Raw(std::string_view json);
   JsonWriter& FieldValue(const Value& v);
   JsonWriter& OperandValue(const Operand& v);
 

@@ -148,6 +148,19 @@ TEST_CASE("Protocol segments and their membership changes", "[io]") {
   CHECK(simdjson::minify(o["member"].value_unsafe()) == "false");
   s.Error(R"({"op":"members","segment":"Nope"})", "NOT_FOUND", "\"Nope\"");
   s.Error(R"({"op":"count"})", "INVALID_ARGUMENT", "missing \"segment\"");
+  // With "after" or "limit", one page and the cursor of the next.
+  o = s.Ok(R"({"op":"members","segment":"US VIPs","limit":1})",
+           {"members", "next"});
+  CHECK(simdjson::minify(o["members"].value_unsafe()) == "[7]");
+  CHECK(simdjson::minify(o["next"].value_unsafe()) == "7");
+  o = s.Ok(R"({"op":"members","segment":"US VIPs","after":7})",
+           {"members", "next"});
+  CHECK(simdjson::minify(o["members"].value_unsafe()) == "[8]");
+  CHECK(simdjson::minify(o["next"].value_unsafe()) == "null");
+  s.Error(R"({"op":"members","segment":"US VIPs","limit":0})",
+          "INVALID_ARGUMENT", "limit must be between 1 and 1000");
+  s.Error(R"({"op":"members","segment":"US VIPs","after":-1})",
+          "INVALID_ARGUMENT", "after");
 
   o = s.Ok(
       R"({"op":"update_segment","name":"US VIPs","segment":{"name":"VIPs",)"
