@@ -23,6 +23,7 @@ int Replay(const Args& args);
 int Load(const Args& args);
 int Snapshot(const Args& args);
 int Check(const Args& args);
+int Serve(const Args& args);
 
 // A subcommand's `--name value` flags and its positional arguments.
 struct ParsedArgs {
@@ -52,6 +53,10 @@ std::unique_ptr<Engine> OpenEngine(const EngineOptions& options);
 // "generation 3 (1,024 bytes), 17 journal records replayed in 0.01 s", plus
 // the torn tail dropped, if any; "created" for a new directory.
 std::string DescribeRecovery(const RecoveryReport& recovery);
+
+// Syncs the journal (the end of a run is a durable point even with a
+// relaxed --sync): 0, or 1 after printing why it failed.
+int FinalSync(Engine& engine);
 
 // Reads a whole file; nullopt (after printing why) on failure.
 std::optional<std::string> ReadFile(const std::string& path);

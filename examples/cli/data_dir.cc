@@ -55,6 +55,14 @@ std::optional<std::string> DirArgument(const Args& args, const char* usage) {
 
 }  // namespace
 
+int FinalSync(Engine& engine) {
+  absl::Status synced = engine.Sync();
+  if (synced.ok()) return 0;
+  std::fprintf(stderr, "audience: sync failed: %s\n",
+               synced.ToString().c_str());
+  return 1;
+}
+
 std::optional<EngineOptions> StorageOptions(const ParsedArgs& args) {
   EngineOptions options;
   if (std::optional<std::string_view> dir = args.Flag("--data-dir")) {

@@ -192,12 +192,7 @@ int Load(const Args& args) {
   }
   // With a relaxed --sync, the load is on disk before the exit status says
   // so.
-  absl::Status synced = engine.Sync();
-  if (!synced.ok()) {
-    std::fprintf(stderr, "audience: sync failed: %s\n",
-                 synced.ToString().c_str());
-    return 1;
-  }
+  if (FinalSync(engine) != 0) return 1;
   return errors == 0 ? 0 : 1;
 }
 

@@ -92,7 +92,10 @@ constexpr char kUsage[] =
     "  snapshot DIR          write a snapshot of a data directory and start\n"
     "                        a new journal\n"
     "  check DIR             verify a data directory without changing it\n"
-
+    "  serve [--listen HOST:PORT] [--data-dir DIR] [--token-file F]\n"
+    "        [--demo [--leads N]] ...\n"
+    "                        the HTTP API, change stream and Segments screen\n"
+    "                        (docs/http.md; `audience serve --help` for all)\n"
     "  help                  this text\n";
 
 }  // namespace
@@ -111,6 +114,7 @@ int main(int argc, char** argv) {
   if (command == "load") return Load(args);
   if (command == "snapshot") return Snapshot(args);
   if (command == "check") return Check(args);
+  if (command == "serve") return Serve(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

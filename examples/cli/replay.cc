@@ -47,14 +47,7 @@ int Replay(const Args& args) {
     std::fwrite(response.data(), 1, response.size(), stdout);
     std::fflush(stdout);
   }
-  // With a relaxed --sync, the end of input is still a durable point.
-  absl::Status synced = engine->Sync();
-  if (!synced.ok()) {
-    std::fprintf(stderr, "audience: sync failed: %s\n",
-                 synced.ToString().c_str());
-    return 1;
-  }
-  return 0;
+  return FinalSync(*engine);
 }
 
 }  // namespace audience::cli

@@ -122,9 +122,11 @@ std::string ChildProcess::ReadRest(int timeout_ms) {
   return rest;
 }
 
-int ChildProcess::Kill() {
+int ChildProcess::Kill() { return Stop(SIGKILL); }
+
+int ChildProcess::Stop(int signal) {
   if (status_ >= 0) return status_;
-  kill(pid_, SIGKILL);
+  kill(pid_, signal);
   return Wait();
 }
 

@@ -38,6 +38,8 @@ class ChildProcess {
 
   // SIGKILL and reap. Returns the status Wait() would.
   int Kill();
+  // Sends `signal` (e.g. SIGTERM) and waits for the exit.
+  int Stop(int signal);
   // Waits for the exit: the exit code, or 128 + the signal that ended it.
   int Wait();
   // True while the child has not exited (reaps it if it has).
