@@ -174,8 +174,8 @@ absl::StatusOr<DemoCampaign> RunDemoCampaign(Engine& engine) {
     absl::Status status =
         engine.AdvanceClock(out.start + day * kSecondsPerDay).status();
     if (status.ok()) {
-      status = CampaignDay(engine, out.campaign, out.cold, out.warm, day, rng,
-                           out);
+      status =
+          CampaignDay(engine, out.campaign, out.cold, out.warm, day, rng, out);
     }
     if (!status.ok()) return status;
   }
