@@ -233,6 +233,15 @@ class Engine {
   // CreateSegment does. REQUIRES: 1 <= limit <= 1000.
   absl::StatusOr<Preview> PreviewSegment(const SegmentDefinition& def,
                                          size_t limit) const;
+  // What UpdateSegment(segment, def) would make of the segment, without
+  // changing anything: its members afterwards (manual overrides kept), and
+  // how many would enter and leave. Checked as PreviewSegment checks a
+  // definition, plus cycles through `segment`. REQUIRES: 1 <= limit <= 1000.
+  absl::StatusOr<Preview> PreviewSegmentUpdate(SegmentId segment,
+                                               const SegmentDefinition& def,
+                                               size_t limit) const;
+  // The campaigns and segments a delete of `segment` would affect.
+  absl::StatusOr<SegmentUsage> Usage(SegmentId segment) const;
 
   // A segment's added, removed and total leads per UTC-aligned hour or day,
   // every bucket overlapping [from, to] (empty ones included), from the

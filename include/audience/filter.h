@@ -6,10 +6,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include "audience/schema.h"
 
 namespace audience {
 
@@ -58,6 +61,11 @@ std::optional<Op> ParseOp(std::string_view name);
 
 // True for the operators that match leads whose value is empty.
 bool IsNegativeOp(Op op);
+
+// The operators a field condition on a field of `type` takes, in the order
+// docs/filters.md lists them (activity conditions take did and did_not,
+// segment conditions member and not_member).
+std::span<const Op> FieldOperators(FieldType type);
 
 // A relative span of time: {"days": n} or {"hours": n}.
 struct Duration {

@@ -66,6 +66,17 @@ struct Explanation {
 struct Preview {
   uint64_t count = 0;
   std::vector<LeadId> first_members;  // ascending
+  // Engine::PreviewSegmentUpdate only: how many of the segment's members
+  // would leave, and how many leads would enter.
+  uint64_t entering = 0;
+  uint64_t leaving = 0;
+};
+
+// What depends on a segment: the campaigns naming it (as a source or a
+// workflow segment) and the segments whose filters reference it, by id.
+struct SegmentUsage {
+  std::vector<CampaignId> campaigns;
+  std::vector<SegmentId> segments;
 };
 
 // One bucket of a segment's leads over time (UTC-aligned).

@@ -327,6 +327,17 @@ absl::StatusOr<Preview> Engine::PreviewSegment(const SegmentDefinition& def,
   return core.PreviewSegment(def, limit);
 }
 
+absl::StatusOr<Preview> Engine::PreviewSegmentUpdate(
+    SegmentId segment, const SegmentDefinition& def, size_t limit) const {
+  AUDIENCE_READ;
+  return core.PreviewSegmentUpdate(segment, def, limit);
+}
+
+absl::StatusOr<SegmentUsage> Engine::Usage(SegmentId segment) const {
+  AUDIENCE_READ;
+  return core.Usage(segment);
+}
+
 absl::StatusOr<MutationResult> Engine::UpsertLeads(
     std::span<const Lead> leads) {
   AUDIENCE_MUTATE(UpsertLeads(leads), UpsertLeads(leads));

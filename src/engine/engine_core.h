@@ -121,6 +121,10 @@ class EngineCore final : public SegmentMembership {
   absl::StatusOr<Explanation> Explain(LeadId lead, SegmentId segment) const;
   absl::StatusOr<Preview> PreviewSegment(const SegmentDefinition& def,
                                          size_t limit) const;
+  absl::StatusOr<Preview> PreviewSegmentUpdate(SegmentId id,
+                                               const SegmentDefinition& def,
+                                               size_t limit) const;
+  absl::StatusOr<SegmentUsage> Usage(SegmentId id) const;
 
   absl::StatusOr<std::vector<HistoryBucket>> LeadsOverTime(
       SegmentId segment, Timestamp from, Timestamp to, BucketWidth width) const;

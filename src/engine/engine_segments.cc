@@ -183,18 +183,57 @@ absl::StatusOr<Roaring> EngineCore::EvaluateDefinition(
   return state->plan.Evaluate(Context());
 }
 
-absl::StatusOr<Preview> EngineCore::PreviewSegment(const SegmentDefinition& def,
-                                                   size_t limit) const {
+namespace {
+
+absl::Status CheckPreviewLimit(size_t limit) {
   if (limit < 1 || limit > kMaxPreviewLimit) {
     return absl::InvalidArgumentError(StrCat(
         "limit must be between 1 and ", kMaxPreviewLimit, ", got ", limit));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Preview> EngineCore::PreviewSegment(const SegmentDefinition& def,
+                                                   size_t limit) const {
+  RETURN_IF_ERROR(CheckPreviewLimit(limit));
   ASSIGN_OR_RETURN(Roaring matches, EvaluateDefinition(def));
   Preview preview;
   preview.count = matches.cardinality();
   preview.first_members =
       SortedLeads(store_, matches, std::nullopt, limit).leads;
   return preview;
+}
+
+absl::StatusOr<Preview> EngineCore::PreviewSegmentUpdate(
+    SegmentId id, const SegmentDefinition& def, size_t limit) const {
+  RETURN_IF_ERROR(CheckPreviewLimit(limit));
+  ASSIGN_OR_RETURN(const SegmentState* s, GetState(id));
+  ASSIGN_OR_RETURN(auto state, Prepare(def, id, true));
+  // members = (matches | added) - removed, as the update would leave them.
+  Roaring members = state->plan.Evaluate(Context());
+  members |= s->membership.added();
+  members -= s->membership.removed();
+  Preview preview;
+  preview.count = members.cardinality();
+  preview.first_members =
+      SortedLeads(store_, members, std::nullopt, limit).leads;
+  preview.entering = (members - s->members()).cardinality();
+  preview.leaving = (s->members() - members).cardinality();
+  return preview;
+}
+
+absl::StatusOr<SegmentUsage> EngineCore::Usage(SegmentId id) const {
+  RETURN_IF_ERROR(GetState(id).status());
+  SegmentUsage usage;
+  for (const CampaignState* c : campaigns_.UsersOf(id)) {
+    usage.campaigns.push_back(c->id);
+  }
+  std::sort(usage.campaigns.begin(), usage.campaigns.end());
+  usage.segments = segments_.ReferencedBy(id);
+  std::sort(usage.segments.begin(), usage.segments.end());
+  return usage;
 }
 
 }  // namespace audience

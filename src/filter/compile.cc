@@ -177,25 +177,13 @@ class ConditionCheck {
   size_t index_;
 };
 
-std::string_view OpsFor(FieldType type) {
-  switch (type) {
-    case FieldType::kString:
-      return "eq, neq, in, not_in, contains, not_contains, starts_with, "
-             "ends_with, empty, not_empty";
-    case FieldType::kKeyword:
-      return "eq, neq, in, not_in, empty, not_empty";
-    case FieldType::kInt64:
-    case FieldType::kDouble:
-      return "eq, neq, gt, gte, lt, lte, between, empty, not_empty";
-    case FieldType::kBool:
-      return "eq, empty, not_empty";
-    case FieldType::kTimestamp:
-      return "before, after, between, within_last, older_than, empty, "
-             "not_empty";
-    case FieldType::kTags:
-      return "has, not_has, has_any, has_all, has_none, empty, not_empty";
+// "eq, neq, ..." for a message.
+std::string OpsFor(FieldType type) {
+  std::string out;
+  for (Op op : FieldOperators(type)) {
+    StrAppend(&out, out.empty() ? "" : ", ", OpName(op));
   }
-  return "";
+  return out;
 }
 
 absl::StatusOr<PredicatePtr> CompileString(const ConditionCheck& check,

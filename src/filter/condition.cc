@@ -69,6 +69,41 @@ bool IsNegativeOp(Op op) {
   }
 }
 
+std::span<const Op> FieldOperators(FieldType type) {
+  static constexpr Op kString[] = {
+      Op::kEq,       Op::kNeq,         Op::kIn,         Op::kNotIn,
+      Op::kContains, Op::kNotContains, Op::kStartsWith, Op::kEndsWith,
+      Op::kEmpty,    Op::kNotEmpty};
+  static constexpr Op kKeyword[] = {Op::kEq,    Op::kNeq,   Op::kIn,
+                                    Op::kNotIn, Op::kEmpty, Op::kNotEmpty};
+  static constexpr Op kNumber[] = {Op::kEq,      Op::kNeq,   Op::kGt,
+                                   Op::kGte,     Op::kLt,    Op::kLte,
+                                   Op::kBetween, Op::kEmpty, Op::kNotEmpty};
+  static constexpr Op kBool[] = {Op::kEq, Op::kEmpty, Op::kNotEmpty};
+  static constexpr Op kTimestamp[] = {
+      Op::kBefore,    Op::kAfter, Op::kBetween, Op::kWithinLast,
+      Op::kOlderThan, Op::kEmpty, Op::kNotEmpty};
+  static constexpr Op kTags[] = {Op::kHas,     Op::kNotHas,  Op::kHasAny,
+                                 Op::kHasAll,  Op::kHasNone, Op::kEmpty,
+                                 Op::kNotEmpty};
+  switch (type) {
+    case FieldType::kString:
+      return kString;
+    case FieldType::kKeyword:
+      return kKeyword;
+    case FieldType::kInt64:
+    case FieldType::kDouble:
+      return kNumber;
+    case FieldType::kBool:
+      return kBool;
+    case FieldType::kTimestamp:
+      return kTimestamp;
+    case FieldType::kTags:
+      return kTags;
+  }
+  return {};
+}
+
 int64_t Duration::seconds() const {
   return amount * (unit == Unit::kDays ? kSecondsPerDay : kSecondsPerHour);
 }

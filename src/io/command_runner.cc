@@ -130,6 +130,9 @@ class CommandRunner::Impl {
         {"contains", &Impl::Contains},
         {"explain", &Impl::Explain},
         {"preview", &Impl::Preview},
+        {"preview_update", &Impl::PreviewUpdate},
+        {"segment_usage", &Impl::SegmentUsage},
+        {"list_operators", &Impl::ListOperators},
         {"create_campaign", &Impl::CreateCampaign},
         {"update_campaign", &Impl::UpdateCampaign},
         {"delete_campaign", &Impl::DeleteCampaign},
@@ -559,6 +562,54 @@ class CommandRunner::Impl {
     out.Key("members").BeginArray();
     for (LeadId lead : preview.first_members) out.Uint(lead);
     out.EndArray();
+    return absl::OkStatus();
+  }
+
+  // The segment `name` as `segment` would redefine it: the preview's keys
+  // plus how many leads would enter and leave.
+  absl::Status PreviewUpdate(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(SegmentId id, SegmentArg(cmd, "name"));
+    ASSIGN_OR_RETURN(SegmentDefinition def, DefinitionArg(cmd, false));
+    ASSIGN_OR_RETURN(size_t limit, LimitArg(cmd, 20));
+    ASSIGN_OR_RETURN(audience::Preview preview,
+                     engine_.PreviewSegmentUpdate(id, def, limit));
+    out.Key("count").Uint(preview.count);
+    out.Key("members").BeginArray();
+    for (LeadId lead : preview.first_members) out.Uint(lead);
+    out.EndArray();
+    out.Key("entering").Uint(preview.entering);
+    out.Key("leaving").Uint(preview.leaving);
+    return absl::OkStatus();
+  }
+
+  absl::Status SegmentUsage(object cmd, JsonWriter& out) {
+    ASSIGN_OR_RETURN(SegmentId id, SegmentArg(cmd, "segment"));
+    ASSIGN_OR_RETURN(audience::SegmentUsage usage, engine_.Usage(id));
+    out.Key("campaigns").BeginArray();
+    for (CampaignId c : usage.campaigns) out.String(CampaignNameOf(c));
+    out.EndArray();
+    out.Key("segments").BeginArray();
+    for (SegmentId s : usage.segments) out.String(NameOf(s));
+    out.EndArray();
+    return absl::OkStatus();
+  }
+
+  // The operators each kind of condition takes (docs/filters.md).
+  absl::Status ListOperators(object, JsonWriter& out) {
+    out.Key("fields").BeginObject();
+    for (FieldType type :
+         {FieldType::kString, FieldType::kKeyword, FieldType::kInt64,
+          FieldType::kDouble, FieldType::kBool, FieldType::kTimestamp,
+          FieldType::kTags}) {
+      out.Key(FieldTypeName(type)).BeginArray();
+      for (Op op : FieldOperators(type)) out.String(OpName(op));
+      out.EndArray();
+    }
+    out.EndObject();
+    out.Key("activity").BeginArray().String(OpName(Op::kDid));
+    out.String(OpName(Op::kDidNot)).EndArray();
+    out.Key("segment").BeginArray().String(OpName(Op::kMember));
+    out.String(OpName(Op::kNotMember)).EndArray();
     return absl::OkStatus();
   }
 

@@ -614,3 +614,54 @@ TEST_CASE("Protocol snapshot writes the data directory's state", "[io]") {
 
 }  // namespace
 }  // namespace audience::testing
+
+namespace audience::testing {
+namespace {
+
+TEST_CASE("Protocol preview_update, segment_usage and list_operators", "[io]") {
+  Session s;
+  s.Ok(R"({"op":"upsert_lead","lead":{"id":7,"score":10}})", {"changes"});
+  s.Ok(R"({"op":"upsert_lead","lead":{"id":8,"score":600}})", {"changes"});
+  s.Ok(R"({"op":"create_segment","segment":{"name":"High","public":true,)"
+       R"("filters":[{"field":"score","op":"gte","value":500}]}})",
+       {"id", "changes"});
+  object o =
+      s.Ok(R"({"op":"preview_update","name":"high","segment":{"name":"High",)"
+           R"("filters":[{"field":"score","op":"gte","value":5}]}})",
+           {"count", "members", "entering", "leaving"});
+  CHECK(simdjson::minify(o["members"].value_unsafe()) == "[7,8]");
+  CHECK(simdjson::minify(o["entering"].value_unsafe()) == "1");
+  CHECK(simdjson::minify(o["leaving"].value_unsafe()) == "0");
+  o = s.Ok(R"({"op":"count","segment":"High"})", {"count"});
+  CHECK(simdjson::minify(o["count"].value_unsafe()) == "1");  // unchanged
+  s.Error(R"({"op":"preview_update","name":"Nope","segment":{}})", "NOT_FOUND",
+          "\"Nope\"");
+  s.Error(R"({"op":"preview_update","name":"High","segment":{"filters":[)"
+          R"({"segment":"High","op":"member"}]}})",
+          "INVALID_ARGUMENT", "cycle");
+
+  o = s.Ok(R"({"op":"segment_usage","segment":"High"})",
+           {"campaigns", "segments"});
+  CHECK(simdjson::minify(o["campaigns"].value_unsafe()) == "[]");
+  s.Ok(R"({"op":"create_segment","segment":{"name":"Low",)"
+       R"("filters":[{"segment":"High","op":"not_member"}]}})",
+       {"id", "changes"});
+  s.Ok(R"({"op":"create_campaign","campaign":{"name":"Spring","start":0,)"
+       R"("sources":["High"]}})",
+       {"id", "changes"});
+  o = s.Ok(R"({"op":"segment_usage","segment":"High"})",
+           {"campaigns", "segments"});
+  CHECK(simdjson::minify(o["campaigns"].value_unsafe()) == R"(["Spring"])");
+  CHECK(simdjson::minify(o["segments"].value_unsafe()) == R"(["Low"])");
+  s.Error(R"({"op":"segment_usage"})", "INVALID_ARGUMENT",
+          "missing \"segment\"");
+
+  o = s.Ok(R"({"op":"list_operators"})", {"fields", "activity", "segment"});
+  CHECK(simdjson::minify(o["fields"]["bool"].value_unsafe()) ==
+        R"(["eq","empty","not_empty"])");
+  CHECK(simdjson::minify(o["activity"].value_unsafe()) ==
+        R"(["did","did_not"])");
+}
+
+}  // namespace
+}  // namespace audience::testing
