@@ -40,6 +40,11 @@ constexpr std::string_view kSegments[] = {
         {"field":"signup","op":"between","value":[1780000000,1795000000]},
         {"field":"signup","op":"before","value":1791000000},
         {"field":"created_at","op":"after","value":1700000000}]})",
+    R"({"name":"Grouped","filters":[
+        {"any":[{"field":"score","op":"gte","value":500},
+                {"all":[{"field":"tags","op":"has","value":"vip"},
+                        {"not":{"segment":"High","op":"member"}}]}]},
+        {"not":{"field":"stage","op":"in","value":["churned","lost"]}}]})",
     R"({"name":"Gmail","filters":[
         {"field":"email","op":"ends_with","value":"@GMAIL.com"},
         {"field":"email","op":"not_contains","value":"test"}]})",

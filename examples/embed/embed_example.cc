@@ -1,5 +1,5 @@
-// Embedding audience in a host: define a field, a segment, add leads and
-// watch memberships change. Built and run by ctest.
+// Embedding audience in a host: define a field, segments (one with a
+// group), add leads and watch memberships change. Built and run by ctest.
 #include <cstdio>
 
 #include "audience/audience.h"
@@ -35,6 +35,21 @@ int main() {
 
   auto count = e.Count(id);
   if (!count.ok() || *count != 1) return 1;
+
+  // Groups nest: US and not (churned or tagged unsubscribed).
+  SegmentDefinition reachable;
+  reachable.name = "Reachable US";
+  reachable.filters = {
+      Condition::Field("country", Op::kEq, std::string("US")),
+      Condition::Not(Condition::Any({
+          Condition::Field("stage", Op::kEq, std::string("churned")),
+          Condition::Field("tags", Op::kHas, std::string("unsubscribed")),
+      })),
+  };
+  auto grouped = e.CreateSegment(reachable);
+  if (!grouped.ok() || grouped->changes.size() != 1) return 1;
+  std::printf("lead 7 %s \"Reachable US\"\n",
+              std::string(ChangeKindName(grouped->changes[0].kind)).c_str());
   auto bad = e.UpsertLead(Lead{8, {{"score", std::string("high")}}});
   std::printf("bad lead: %s\n", bad.status().ToString().c_str());
   return bad.ok() ? 1 : 0;

@@ -87,8 +87,12 @@ using Scalar = std::variant<std::monostate, bool, int64_t, double, std::string>;
 using Operand = std::variant<std::monostate, bool, int64_t, double, std::string,
                              std::vector<Scalar>, Duration>;
 
+// A condition of a segment's filters: a leaf (a field, activity or segment
+// condition) or a group of conditions (design.md §2.1): all of them hold
+// (kAll), at least one does (kAny), or its one child does not (kNot),
+// nested up to kMaxFilterDepth levels.
 struct Condition {
-  enum class Kind : uint8_t { kField, kActivity, kSegment };
+  enum class Kind : uint8_t { kField, kActivity, kSegment, kAll, kAny, kNot };
 
   Kind kind = Kind::kField;
   // kField: the field name. kActivity: the event type. kSegment: the name of
@@ -102,15 +106,32 @@ struct Condition {
   int64_t at_least = 1;                // at least this many events, >= 1
   std::optional<int64_t> within_days;  // only events in the last n days
 
+  // Groups: kAll and kAny take one or more conditions, kNot exactly one.
+  std::vector<Condition> children;
+
   static Condition Field(std::string field, Op op, Operand value = {});
   static Condition Activity(std::string type, Op op,
                             std::optional<int64_t> object = std::nullopt,
                             int64_t at_least = 1,
                             std::optional<int64_t> within_days = std::nullopt);
   static Condition Segment(std::string segment, Op op);
+  static Condition All(std::vector<Condition> children);
+  static Condition Any(std::vector<Condition> children);
+  static Condition Not(Condition child);
+
+  bool is_group() const { return kind >= Kind::kAll; }
 
   friend bool operator==(const Condition&, const Condition&) = default;
 };
+
+// A top-level condition is at level 1 and a level-n group's children at
+// level n + 1; a segment's filters may nest this deep.
+inline constexpr int kMaxFilterDepth = 6;
+// Conditions per segment, every leaf and every group counted.
+inline constexpr size_t kMaxFilterConditions = 256;
+
+// "any", "all", "not" for groups; "" for leaves.
+std::string_view GroupName(Condition::Kind kind);
 
 }  // namespace audience
 

@@ -46,11 +46,16 @@ struct MembersPage {
 
 // One condition of an explanation, in the definition's order.
 struct ConditionOutcome {
-  size_t index = 0;
+  size_t index = 0;  // the condition's place in its list (filters or group)
   bool held = false;
-  // The lead's value that the condition read: the field's value, the number
-  // of qualifying events (activity), or membership (segment, as a bool).
+  // Leaves: the lead's value that the condition read: the field's value, the
+  // number of qualifying events (activity), or membership (segment, as a
+  // bool).
   Value value;
+  // Groups: kAll, kAny or kNot, and the outcomes of the group's conditions
+  // (indexed from 0 within it).
+  std::optional<Condition::Kind> group = std::nullopt;
+  std::vector<ConditionOutcome> conditions = {};
 };
 
 struct Explanation {

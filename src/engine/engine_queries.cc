@@ -41,10 +41,26 @@ absl::StatusOr<Explanation> EngineCore::Explain(LeadId lead,
   } else if (s->membership.removed().contains(row)) {
     out.manual = Explanation::Manual::kRemoved;
   }
-  const auto& predicates = s->plan.predicates();
-  for (size_t i = 0; i < predicates.size(); ++i) {
-    out.conditions.push_back(ConditionOutcome{
-        i, predicates[i]->Matches(ctx, row), predicates[i]->Observe(ctx, row)});
+  const Plan& plan = s->plan;
+  const auto outcome = [&](const auto& self, const Plan::Node& node,
+                           size_t index) -> ConditionOutcome {
+    ConditionOutcome o;
+    o.index = index;
+    o.held = plan.NodeMatches(ctx, node, row);
+    if (node.kind == Plan::Node::Kind::kLeaf) {
+      o.value = plan.predicates()[node.leaf]->Observe(ctx, row);
+      return o;
+    }
+    o.group = node.kind == Plan::Node::Kind::kAll   ? Condition::Kind::kAll
+              : node.kind == Plan::Node::Kind::kAny ? Condition::Kind::kAny
+                                                    : Condition::Kind::kNot;
+    for (size_t i = 0; i < node.children.size(); ++i) {
+      o.conditions.push_back(self(self, node.children[i], i));
+    }
+    return o;
+  };
+  for (size_t i = 0; i < plan.top().size(); ++i) {
+    out.conditions.push_back(outcome(outcome, plan.top()[i], i));
   }
   return out;
 }

@@ -14,6 +14,25 @@ constexpr size_t kMaxDescriptionBytes = 64 * 1024;
 constexpr size_t kMaxPreviewLimit = 1000;
 }  // namespace
 
+namespace {
+
+// What is kept of a condition: empty / not_empty take no operand (one
+// given is ignored, not kept); a group keeps only its children, a leaf none.
+void Normalize(Condition& c) {
+  if (c.is_group()) {
+    Condition group;
+    group.kind = c.kind;
+    group.children = std::move(c.children);
+    c = std::move(group);
+    for (Condition& child : c.children) Normalize(child);
+    return;
+  }
+  c.children.clear();
+  if (c.op == Op::kEmpty || c.op == Op::kNotEmpty) c.value = std::monostate{};
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<SegmentState>> EngineCore::Prepare(
     const SegmentDefinition& def, std::optional<SegmentId> self,
     bool preview) const {
@@ -35,15 +54,14 @@ absl::StatusOr<std::unique_ptr<SegmentState>> EngineCore::Prepare(
   state->is_public = def.is_public;
   state->description = def.description;
   state->filters = def.filters;
-  for (Condition& c : state->filters) {
-    // empty / not_empty take no operand; one given is ignored, not kept.
-    if (c.op == Op::kEmpty || c.op == Op::kNotEmpty) c.value = std::monostate{};
-  }
-  ASSIGN_OR_RETURN(state->plan,
-                   CompileFilters(def.filters, store_.schema(),
-                                  [this](std::string_view name) {
-                                    return segments_.names().Find(name);
-                                  }));
+  for (Condition& c : state->filters) Normalize(c);
+  std::vector<std::string> paths;
+  ASSIGN_OR_RETURN(state->plan, CompileFilters(
+                                    def.filters, store_.schema(),
+                                    [this](std::string_view name) {
+                                      return segments_.names().Find(name);
+                                    },
+                                    &paths));
   for (const auto& predicate : state->plan.predicates()) {
     state->refs.push_back(predicate->reads().segment);
   }
@@ -52,7 +70,7 @@ absl::StatusOr<std::unique_ptr<SegmentState>> EngineCore::Prepare(
       const std::optional<SegmentId>& ref = state->refs[i];
       if (ref && segments_.DependsOn(*ref, *self)) {
         return absl::InvalidArgumentError(StrCat(
-            "filters[", i, "]: referencing segment ",
+            paths[i], ": referencing segment ",
             Quote(segments_.Find(*ref)->name),
             *ref == *self ? " from itself" : ", which depends on this segment,",
             " would create a cycle"));
@@ -160,9 +178,18 @@ Segment EngineCore::Describe(const SegmentState& s) const {
   d.is_public = s.is_public;
   d.description = s.description;
   d.filters = s.filters;
-  for (size_t i = 0; i < d.filters.size(); ++i) {
-    if (s.refs[i]) d.filters[i].subject = segments_.Find(*s.refs[i])->name;
-  }
+  // Segment references bind to ids: name them as they are called now. The
+  // leaves come in the plan's order, depth first, as refs does.
+  size_t leaf = 0;
+  const auto rename = [&](const auto& self, Condition& c) -> void {
+    if (c.is_group()) {
+      for (Condition& child : c.children) self(self, child);
+      return;
+    }
+    const std::optional<SegmentId>& ref = s.refs[leaf++];
+    if (ref) c.subject = segments_.Find(*ref)->name;
+  };
+  for (Condition& c : d.filters) rename(rename, c);
   return out;
 }
 

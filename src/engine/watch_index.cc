@@ -82,12 +82,10 @@ std::vector<std::string> TermsOf(const Value& v) {
 }  // namespace
 
 void WatchIndex::Add(SegmentId segment, const Plan& plan) {
-  bool empty_match = !plan.empty();
-  for (const auto& p : plan.predicates()) {
-    Update(segment, p->reads(), true);
-    empty_match &= p->HoldsWhenEmpty();
-  }
-  if (empty_match) empty_matchers_.push_back(segment);
+  // Each leaf's watch stands for the whole tree: the segment's answer can
+  // only change where some leaf's does.
+  for (const auto& p : plan.predicates()) Update(segment, p->reads(), true);
+  if (plan.HoldsWhenEmpty()) empty_matchers_.push_back(segment);
 }
 
 void WatchIndex::Remove(SegmentId segment, const Plan& plan) {

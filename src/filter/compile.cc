@@ -23,7 +23,6 @@ namespace audience {
 
 namespace {
 
-constexpr size_t kMaxConditions = 256;
 constexpr size_t kMaxListValues = 10000;
 constexpr uint64_t kMinKey = 0;
 constexpr uint64_t kMaxKey = std::numeric_limits<uint64_t>::max();
@@ -50,13 +49,15 @@ std::string DescribeScalar(const Scalar& s) {
 // Builds errors about one condition, all prefixed "filters[i]: ".
 class ConditionCheck {
  public:
-  ConditionCheck(const Condition& c, size_t index) : c_(c), index_(index) {}
+  // `path` names the condition: "filters[2]", "filters[1].any[0]".
+  ConditionCheck(const Condition& c, std::string_view path)
+      : c_(c), path_(path) {}
 
   absl::Status Invalid(std::string_view what) const {
-    return absl::InvalidArgumentError(StrCat("filters[", index_, "]: ", what));
+    return absl::InvalidArgumentError(StrCat(path_, ": ", what));
   }
   absl::Status NotFound(std::string_view what) const {
-    return absl::NotFoundError(StrCat("filters[", index_, "]: ", what));
+    return absl::NotFoundError(StrCat(path_, ": ", what));
   }
   // `field "score" (int64) expects <expected>, got <operand>`.
   absl::Status Expects(const FieldDefinition& field,
@@ -174,7 +175,7 @@ class ConditionCheck {
 
  private:
   const Condition& c_;
-  size_t index_;
+  std::string_view path_;
 };
 
 // "eq, neq, ..." for a message.
@@ -443,35 +444,117 @@ std::string DescribeOperand(const Operand& value) {
   return "?";
 }
 
+namespace {
+
+// Compiles one condition (a leaf or a group, recursively) into `node`,
+// appending its leaves to `predicates` and their paths to `paths`.
+class TreeCompiler {
+ public:
+  TreeCompiler(const Schema& schema, SegmentLookup lookup,
+               std::vector<PredicatePtr>& predicates,
+               std::vector<std::string>& paths)
+      : schema_(schema),
+        lookup_(lookup),
+        predicates_(predicates),
+        paths_(paths) {}
+
+  absl::StatusOr<Plan::Node> Compile(const Condition& c,
+                                     const std::string& path, int level) {
+    Plan::Node node;
+    if (!c.is_group()) {
+      ConditionCheck check(c, path);
+      absl::StatusOr<PredicatePtr> p;
+      switch (c.kind) {
+        case Condition::Kind::kField:
+          p = CompileField(check, c, schema_);
+          break;
+        case Condition::Kind::kActivity:
+          p = CompileActivity(check, c);
+          break;
+        default:
+          p = CompileSegment(check, c, lookup_);
+          break;
+      }
+      if (!p.ok()) return p.status();
+      node.leaf = predicates_.size();
+      predicates_.push_back(*std::move(p));
+      paths_.push_back(path);
+      return node;
+    }
+    const std::string_view name = GroupName(c.kind);
+    const std::string here = StrCat(path, ".", name);
+    if (level >= kMaxFilterDepth) {
+      return absl::InvalidArgumentError(StrCat(
+          here, ": groups nest at most ", kMaxFilterDepth, " levels deep"));
+    }
+    if (c.kind == Condition::Kind::kNot && c.children.size() != 1) {
+      return absl::InvalidArgumentError(
+          StrCat(here, ": \"not\" takes exactly one condition, got ",
+                 c.children.size()));
+    }
+    if (c.children.empty()) {
+      return absl::InvalidArgumentError(
+          StrCat(here, ": needs at least one condition"));
+    }
+    node.kind = c.kind == Condition::Kind::kAll   ? Plan::Node::Kind::kAll
+                : c.kind == Condition::Kind::kAny ? Plan::Node::Kind::kAny
+                                                  : Plan::Node::Kind::kNot;
+    for (size_t i = 0; i < c.children.size(); ++i) {
+      const std::string child_path =
+          c.kind == Condition::Kind::kNot ? here : StrCat(here, "[", i, "]");
+      ASSIGN_OR_RETURN(Plan::Node child,
+                       Compile(c.children[i], child_path, level + 1));
+      node.children.push_back(std::move(child));
+    }
+    return node;
+  }
+
+ private:
+  const Schema& schema_;
+  SegmentLookup lookup_;
+  std::vector<PredicatePtr>& predicates_;
+  std::vector<std::string>& paths_;
+};
+
+// Conditions in a tree, groups included; stops descending below the depth
+// limit (the compiler refuses such a tree anyway), so a hostile tree costs
+// no deep recursion here.
+size_t CountConditions(const std::vector<Condition>& conditions, int level) {
+  size_t n = conditions.size();
+  if (level > kMaxFilterDepth) return n;
+  for (const Condition& c : conditions) {
+    n += CountConditions(c.children, level + 1);
+  }
+  return n;
+}
+
+}  // namespace
+
 absl::StatusOr<Plan> CompileFilters(const std::vector<Condition>& filters,
-                                    const Schema& schema,
-                                    SegmentLookup lookup) {
-  if (filters.size() > kMaxConditions) {
-    return absl::InvalidArgumentError(
-        StrCat("a segment has at most ", kMaxConditions, " conditions, got ",
-               filters.size()));
+                                    const Schema& schema, SegmentLookup lookup,
+                                    std::vector<std::string>* leaf_paths) {
+  const size_t count = CountConditions(filters, 1);
+  if (count > kMaxFilterConditions) {
+    return absl::InvalidArgumentError(StrCat("a segment has at most ",
+                                             kMaxFilterConditions,
+                                             " conditions, got ", count));
   }
   std::vector<PredicatePtr> predicates;
+  std::vector<std::string> paths;
   predicates.reserve(filters.size());
+  TreeCompiler compiler(schema, lookup, predicates, paths);
+  std::vector<Plan::Node> top;
+  bool flat = true;
   for (size_t i = 0; i < filters.size(); ++i) {
-    const Condition& c = filters[i];
-    ConditionCheck check(c, i);
-    absl::StatusOr<PredicatePtr> p;
-    switch (c.kind) {
-      case Condition::Kind::kField:
-        p = CompileField(check, c, schema);
-        break;
-      case Condition::Kind::kActivity:
-        p = CompileActivity(check, c);
-        break;
-      case Condition::Kind::kSegment:
-        p = CompileSegment(check, c, lookup);
-        break;
-    }
-    if (!p.ok()) return p.status();
-    predicates.push_back(*std::move(p));
+    ASSIGN_OR_RETURN(Plan::Node node,
+                     compiler.Compile(filters[i], StrCat("filters[", i, "]"),
+                                      /*level=*/1));
+    flat &= !filters[i].is_group();
+    top.push_back(std::move(node));
   }
-  return Plan(std::move(predicates));
+  if (leaf_paths != nullptr) *leaf_paths = std::move(paths);
+  if (flat) return Plan(std::move(predicates));
+  return Plan(std::move(predicates), std::move(top));
 }
 
 }  // namespace audience

@@ -108,6 +108,40 @@ int64_t Duration::seconds() const {
   return amount * (unit == Unit::kDays ? kSecondsPerDay : kSecondsPerHour);
 }
 
+Condition Condition::All(std::vector<Condition> children) {
+  Condition c;
+  c.kind = Kind::kAll;
+  c.children = std::move(children);
+  return c;
+}
+
+Condition Condition::Any(std::vector<Condition> children) {
+  Condition c;
+  c.kind = Kind::kAny;
+  c.children = std::move(children);
+  return c;
+}
+
+Condition Condition::Not(Condition child) {
+  Condition c;
+  c.kind = Kind::kNot;
+  c.children.push_back(std::move(child));
+  return c;
+}
+
+std::string_view GroupName(Condition::Kind kind) {
+  switch (kind) {
+    case Condition::Kind::kAll:
+      return "all";
+    case Condition::Kind::kAny:
+      return "any";
+    case Condition::Kind::kNot:
+      return "not";
+    default:
+      return "";
+  }
+}
+
 Condition Condition::Field(std::string field, Op op, Operand value) {
   Condition c;
   c.kind = Kind::kField;

@@ -532,6 +532,26 @@ class CommandRunner::Impl {
     return absl::OkStatus();
   }
 
+  // Leaves {"index","held","value"}; groups {"index","group","held",
+  // "conditions"} (design.md §2.1).
+  static void WriteOutcomes(const std::vector<ConditionOutcome>& outcomes,
+                            JsonWriter& out) {
+    out.Key("conditions").BeginArray();
+    for (const ConditionOutcome& c : outcomes) {
+      out.BeginObject().Key("index").Uint(c.index);
+      if (c.group) {
+        out.Key("group").String(GroupName(*c.group));
+        out.Key("held").Bool(c.held);
+        WriteOutcomes(c.conditions, out);
+      } else {
+        out.Key("held").Bool(c.held);
+        out.Key("value").FieldValue(c.value);
+      }
+      out.EndObject();
+    }
+    out.EndArray();
+  }
+
   absl::Status Explain(object cmd, JsonWriter& out) {
     ASSIGN_OR_RETURN(LeadId lead, RequireLeadId(cmd, "lead"));
     ASSIGN_OR_RETURN(SegmentId id, SegmentArg(cmd, "segment"));
@@ -544,12 +564,7 @@ class CommandRunner::Impl {
     } else {
       out.String(ManualName(e.manual));
     }
-    out.Key("conditions").BeginArray();
-    for (const ConditionOutcome& c : e.conditions) {
-      out.BeginObject().Key("index").Uint(c.index).Key("held").Bool(c.held);
-      out.Key("value").FieldValue(c.value).EndObject();
-    }
-    out.EndArray();
+    WriteOutcomes(e.conditions, out);
     return absl::OkStatus();
   }
 

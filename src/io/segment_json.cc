@@ -86,9 +86,70 @@ absl::StatusOr<std::optional<int64_t>> OptionalInt(simdjson::dom::object o,
 
 }  // namespace
 
-absl::StatusOr<Condition> ParseCondition(element json, size_t index) {
-  const std::string path = StrCat("filters[", index, "]");
+namespace {
+
+absl::StatusOr<Condition> ParseConditionAt(element json,
+                                           const std::string& path, int level);
+
+// {"any": [...]}, {"all": [...]} or {"not": {...}} at `path` (design.md
+// §2.1), its children parsed recursively.
+absl::StatusOr<Condition> ParseGroup(simdjson::dom::object o,
+                                     const std::string& path, int level) {
+  std::optional<element> any = Member(o, "any");
+  std::optional<element> all = Member(o, "all");
+  std::optional<element> negated = Member(o, "not");
+  if (any.has_value() + all.has_value() + negated.has_value() != 1) {
+    return absl::InvalidArgumentError(StrCat(
+        path, ": a group names exactly one of \"any\", \"all\" or \"not\""));
+  }
+  for (std::string_view leaf_key : {"field", "activity", "segment", "op"}) {
+    if (Member(o, leaf_key)) {
+      return absl::InvalidArgumentError(
+          StrCat(path, ": a group has no \"", leaf_key,
+                 "\" (a condition is either a group or a field, activity or "
+                 "segment condition)"));
+    }
+  }
+  Condition c;
+  c.kind = any   ? Condition::Kind::kAny
+           : all ? Condition::Kind::kAll
+                 : Condition::Kind::kNot;
+  const std::string here = StrCat(path, ".", GroupName(c.kind));
+  if (level >= kMaxFilterDepth) {
+    return absl::InvalidArgumentError(StrCat(here, ": groups nest at most ",
+                                             kMaxFilterDepth, " levels deep"));
+  }
+  if (negated) {
+    if (!negated->is_object()) {
+      return ExpectedJson(here, "one condition object", *negated);
+    }
+    ASSIGN_OR_RETURN(Condition child,
+                     ParseConditionAt(*negated, here, level + 1));
+    c.children.push_back(std::move(child));
+    return c;
+  }
+  const element list = any ? *any : *all;
+  simdjson::dom::array children;
+  if (list.get_array().get(children) != simdjson::SUCCESS ||
+      children.size() == 0) {
+    return ExpectedJson(here, "a non-empty array of conditions", list);
+  }
+  size_t i = 0;
+  for (element item : children) {
+    ASSIGN_OR_RETURN(
+        Condition child,
+        ParseConditionAt(item, StrCat(here, "[", i++, "]"), level + 1));
+    c.children.push_back(std::move(child));
+  }
+  return c;
+}
+
+absl::StatusOr<Condition> ParseConditionAt(element json,
+                                           const std::string& path, int level) {
   ASSIGN_OR_RETURN(simdjson::dom::object o, JsonObject(json, path));
+  if (Member(o, "any") || Member(o, "all") || Member(o, "not")) {
+    return ParseGroup(o, path, level);
+  }
   std::optional<element> field = Member(o, "field");
   std::optional<element> activity = Member(o, "activity");
   std::optional<element> segment = Member(o, "segment");
@@ -97,7 +158,7 @@ absl::StatusOr<Condition> ParseCondition(element json, size_t index) {
     return absl::InvalidArgumentError(
         StrCat(path,
                ": a condition names exactly one of \"field\", \"activity\" or "
-               "\"segment\""));
+               "\"segment\" (or is a group: \"any\", \"all\" or \"not\")"));
   }
   Condition c;
   std::optional<element> subject;
@@ -135,6 +196,12 @@ absl::StatusOr<Condition> ParseCondition(element json, size_t index) {
     ASSIGN_OR_RETURN(c.within_days, OptionalInt(o, "within_days", path));
   }
   return c;
+}
+
+}  // namespace
+
+absl::StatusOr<Condition> ParseCondition(element json, size_t index) {
+  return ParseConditionAt(json, StrCat("filters[", index, "]"), 1);
 }
 
 absl::StatusOr<SegmentDefinition> ParseSegmentDefinition(element json,
@@ -176,6 +243,20 @@ absl::StatusOr<SegmentDefinition> ParseSegmentDefinition(element json,
 void WriteCondition(const Condition& c, JsonWriter& out) {
   out.BeginObject();
   switch (c.kind) {
+    case Condition::Kind::kAll:
+    case Condition::Kind::kAny:
+      out.Key(GroupName(c.kind)).BeginArray();
+      for (const Condition& child : c.children) WriteCondition(child, out);
+      out.EndArray();
+      break;
+    case Condition::Kind::kNot:
+      out.Key("not");
+      if (c.children.empty()) {
+        out.Null();
+      } else {
+        WriteCondition(c.children.front(), out);
+      }
+      break;
     case Condition::Kind::kField:
       out.Key("field").String(c.subject);
       out.Key("op").String(OpName(c.op));

@@ -288,8 +288,15 @@ std::vector<Scalar> Get(Decoder& d, Tag<std::vector<Scalar>>) {
   return list;
 }
 
+// A leaf keeps the layout it had before groups, so data directories
+// written then still read; a group is its kind and its children.
 void EncodeCondition(const Condition& c, Encoder& e) {
   e.U8(static_cast<uint8_t>(c.kind));
+  if (c.is_group()) {
+    e.Varint(c.children.size());
+    for (const Condition& child : c.children) EncodeCondition(child, e);
+    return;
+  }
   e.Bytes(c.subject);
   e.U8(static_cast<uint8_t>(c.op));
   PutVariant(c.value, e);
@@ -298,9 +305,23 @@ void EncodeCondition(const Condition& c, Encoder& e) {
   e.OptionalSigned(c.within_days);
 }
 
-Condition DecodeCondition(Decoder& d) {
+Condition DecodeCondition(Decoder& d, int level = 1) {
   Condition c;
-  c.kind = d.Enum(Condition::Kind::kSegment);
+  c.kind = d.Enum(Condition::Kind::kNot);
+  if (c.is_group()) {
+    // Deeper than any definition the engine accepts: damage, and a bound
+    // on the recursion whatever the bytes say.
+    if (level > kMaxFilterDepth) {
+      d.Fail("conditions nest too deep");
+      return c;
+    }
+    c.children.resize(d.Count(2));
+    for (Condition& child : c.children) {
+      if (!d.ok()) break;
+      child = DecodeCondition(d, level + 1);
+    }
+    return c;
+  }
   c.subject = std::string(d.Bytes());
   c.op = d.Enum(Op::kNotMember);
   c.value = GetVariant<Operand>(d);

@@ -203,22 +203,39 @@ class Generator {
         rng_.Chance(0.6) ? 1 : rng_.Between(2, 3), within);
   }
 
+  // A leaf, or (below depth 4) now and then a group of 1-3 conditions:
+  // any, all or not, nested (design.md §2.1).
+  Condition RandomCondition(Timestamp now,
+                            const std::vector<std::string>& others, int level) {
+    if (level < 4 && rng_.Chance(level == 1 ? 0.3 : 0.2)) {
+      const uint64_t kind = rng_.Below(3);
+      if (kind == 2) {
+        return Condition::Not(RandomCondition(now, others, level + 1));
+      }
+      std::vector<Condition> children;
+      const int n = 1 + static_cast<int>(rng_.Below(3));
+      for (int i = 0; i < n; ++i) {
+        children.push_back(RandomCondition(now, others, level + 1));
+      }
+      return kind == 0 ? Condition::Any(std::move(children))
+                       : Condition::All(std::move(children));
+    }
+    double r = rng_.Below(100) / 100.0;
+    if (r < 0.15 && !others.empty()) {
+      return Condition::Segment(
+          rng_.Pick(others), rng_.Chance(0.5) ? Op::kMember : Op::kNotMember);
+    }
+    if (r < 0.35) return ActivityCondition();
+    return FieldCondition(now);
+  }
+
   SegmentDefinition RandomDefinition(const std::string& name, Timestamp now,
                                      const std::vector<std::string>& others) {
     SegmentDefinition d;
     d.name = name;
     int n = static_cast<int>(rng_.Below(5));  // 0 = a manual list
     for (int i = 0; i < n; ++i) {
-      double r = rng_.Below(100) / 100.0;
-      if (r < 0.15 && !others.empty()) {
-        d.filters.push_back(Condition::Segment(
-            rng_.Pick(others),
-            rng_.Chance(0.5) ? Op::kMember : Op::kNotMember));
-      } else if (r < 0.35) {
-        d.filters.push_back(ActivityCondition());
-      } else {
-        d.filters.push_back(FieldCondition(now));
-      }
+      d.filters.push_back(RandomCondition(now, others, 1));
     }
     return d;
   }
@@ -659,9 +676,8 @@ void RunSequence(uint64_t seed, int steps, bool incremental = true) {
       REQUIRE_OK(id);
       result = engine->UpdateSegment(*id, def);
       bool cycle = false;
-      for (const Condition& c : def.filters) {
-        cycle |= c.kind == Condition::Kind::kSegment &&
-                 model.DependsOn(c.subject, name);
+      for (const std::string& ref : SegmentReferences(def.filters)) {
+        cycle |= model.DependsOn(ref, name);
       }
       if (cycle) {
         REQUIRE_ERROR(result, absl::StatusCode::kInvalidArgument, "cycle");

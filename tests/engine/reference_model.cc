@@ -68,6 +68,16 @@ void ReferenceModel::Upsert(const Lead& lead) {
 
 bool ReferenceModel::Holds(const Condition& c, LeadId id,
                            const ModelLead& lead) const {
+  // Groups (design.md §2.1), by their definition.
+  if (c.kind == Condition::Kind::kAll || c.kind == Condition::Kind::kAny) {
+    size_t held = 0;
+    for (const Condition& child : c.children) held += Holds(child, id, lead);
+    return c.kind == Condition::Kind::kAll ? held == c.children.size()
+                                           : held > 0;
+  }
+  if (c.kind == Condition::Kind::kNot) {
+    return !Holds(c.children.front(), id, lead);
+  }
   if (c.kind == Condition::Kind::kSegment) {
     bool member = Members(c.subject).count(id) > 0;
     return c.op == Op::kMember ? member : !member;
@@ -251,15 +261,25 @@ std::set<LeadId> ReferenceModel::Members(const std::string& segment) const {
   return out;
 }
 
+std::vector<std::string> SegmentReferences(
+    const std::vector<Condition>& filters) {
+  std::vector<std::string> out;
+  for (const Condition& c : filters) {
+    if (c.kind == Condition::Kind::kSegment) out.push_back(c.subject);
+    for (std::string& name : SegmentReferences(c.children)) {
+      out.push_back(std::move(name));
+    }
+  }
+  return out;
+}
+
 bool ReferenceModel::DependsOn(const std::string& from,
                                const std::string& target) const {
   if (Fold(from) == Fold(target)) return true;
   for (const auto& [name, def] : segments) {
     if (Fold(name) != Fold(from)) continue;
-    for (const Condition& c : def.filters) {
-      if (c.kind == Condition::Kind::kSegment && DependsOn(c.subject, target)) {
-        return true;
-      }
+    for (const std::string& ref : SegmentReferences(def.filters)) {
+      if (DependsOn(ref, target)) return true;
     }
   }
   return false;
@@ -269,9 +289,8 @@ std::vector<std::string> ReferenceModel::ReferencedBy(
     const std::string& target) const {
   std::vector<std::string> out;
   for (const auto& [name, def] : segments) {
-    for (const Condition& c : def.filters) {
-      if (c.kind == Condition::Kind::kSegment &&
-          Fold(c.subject) == Fold(target)) {
+    for (const std::string& ref : SegmentReferences(def.filters)) {
+      if (Fold(ref) == Fold(target)) {
         out.push_back(name);
         break;
       }

@@ -49,6 +49,10 @@ struct ModelCampaign {
   }
 };
 
+// The segments a definition's filters reference, groups searched.
+std::vector<std::string> SegmentReferences(
+    const std::vector<Condition>& filters);
+
 class ReferenceModel {
  public:
   explicit ReferenceModel(std::map<std::string, FieldType> schema)
