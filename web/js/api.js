@@ -69,11 +69,11 @@ export const api = {
   del: (path) => request('DELETE', path),
 };
 
-// The segments' JSON path of an error message: "filters[2].op: ..." ->
-// {path: "filters[2].op", index: 2, message: "..."}; null when the message
-// names no filter.
+// The segments' JSON path of an error message: "filters[2].any[0].op: ..."
+// -> {path: "filters[2].any[0].op", index: 2, message: "..."}; null when
+// the message names no filter.
 export function filterPath(message) {
-  const match = /^(filters\[(\d+)\][^:]*): (.*)$/s.exec(message);
+  const match = /^(filters\[(\d+)\][^: ]*): (.*)$/s.exec(message);
   if (!match) return null;
   return {path: match[1], index: Number(match[2]), message: match[3]};
 }

@@ -91,7 +91,7 @@ export async function show(main, params, context) {
   function showError(error, fromSave) {
     const where = error instanceof ApiError ? filterPath(error.message) : null;
     if (where) {
-      builder.setError(where.index, error.message);
+      builder.setError(where.path, error.message);
       formError.hidden = true;
       if (fromSave) view.select('filters');
       return;

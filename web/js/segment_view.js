@@ -7,11 +7,32 @@ import {api} from './api.js';
 import {drawLeadsOverTime} from './chart.js';
 import {confirmDelete} from './delete_dialog.js';
 import {announce, h, labelled, render, tabs} from './dom.js';
-import {describe} from './filter_builder.js';
+import {children, describe} from './filter_builder.js';
 import {count, utc, value} from './format.js';
 
 const DAY = 86400;
 const PAGE = 20;
+
+// The filters as nested lists: groups introduce their children.
+function filterTree(conditions) {
+  return h('ol', {class: 'tree'}, conditions.map((c) => h('li', {}, describe(c),
+      children(c).length ? filterTree(children(c)) : null)));
+}
+
+// Explain's outcomes beside the conditions they are about, nested as the
+// filters are.
+function outcomeTree(outcomes, conditions, value) {
+  return h('ul', {class: 'tree'}, outcomes.map((o) => {
+    const c = conditions[o.index];
+    const verdict = h('span', {class: o.held ? 'outcome-held' : 'outcome-no'},
+                      o.held ? '✓ holds' : '✗ does not hold');
+    if (o.group) {
+      return h('li', {}, verdict, `: ${describe(c)}`,
+               outcomeTree(o.conditions, children(c), value));
+    }
+    return h('li', {}, verdict, `: ${describe(c)} (value: ${value(o.value)})`);
+  }));
+}
 
 function table(caption, columns, rows, empty) {
   return h('div', {class: 'table-wrap'},
@@ -119,10 +140,7 @@ export async function show(main, params, context) {
       h('section', {role: 'region', 'aria-label': `Explanation for lead ${lead}`,
                     class: 'preview'},
         h('h3', {}, `Lead ${lead} is ${why.member ? '' : 'not '}a member: ${verdict}`),
-        h('ul', {}, why.conditions.map((c) => h('li', {},
-            `${c.held ? '✓ holds' : '✗ does not hold'}: ` +
-            `${describe(segment.filters[c.index])}` +
-            ` (value: ${value(c.value)})`)))));
+        outcomeTree(why.conditions, segment.filters, value)));
     explanation.querySelector('h3')?.setAttribute('tabindex', '-1');
     explanation.querySelector('h3')?.focus();
   }
@@ -160,7 +178,7 @@ export async function show(main, params, context) {
     h('section', {'aria-labelledby': 'filters-title'},
       h('h2', {id: 'filters-title'}, 'Filters'),
       segment.filters.length
-          ? h('ol', {}, segment.filters.map((c) => h('li', {}, describe(c))))
+          ? filterTree(segment.filters)
           : h('p', {}, 'No filters: a manual list, filled by hand and by transfers.')),
     view.element);
 
