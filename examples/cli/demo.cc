@@ -65,6 +65,11 @@ std::string Describe(const Condition& c) {
     case Condition::Kind::kSegment:
       out = std::string(OpName(c.op)) + " \"" + c.subject + "\"";
       break;
+    case Condition::Kind::kAll:
+    case Condition::Kind::kAny:
+    case Condition::Kind::kNot:
+      out = std::string(GroupName(c.kind)) + " of:";
+      break;
   }
   return out;
 }
@@ -85,6 +90,40 @@ bool Check(const absl::Status& status, const char* what) {
   std::fprintf(stderr, "audience demo: %s: %s\n", what,
                status.ToString().c_str());
   return false;
+}
+
+// Prints explain's outcomes as an indented tree beside the conditions.
+void PrintOutcomes(const std::vector<ConditionOutcome>& outcomes,
+                   const std::vector<Condition>& conditions, int depth) {
+  for (const ConditionOutcome& c : outcomes) {
+    const Condition& condition = conditions[c.index];
+    const std::string label = std::string(2 * depth, ' ') + "[" +
+                              std::to_string(c.index) + "] " +
+                              Describe(condition);
+    if (c.group) {
+      std::printf("  %-38s %s\n", label.c_str(), c.held ? "held" : "no");
+      PrintOutcomes(c.conditions, condition.children, depth + 1);
+    } else {
+      std::printf("  %-38s %-5s value %s\n", label.c_str(),
+                  c.held ? "held" : "no", Show(c.value).c_str());
+    }
+  }
+}
+
+// Explains `lead` in the segment called `name`, condition by condition.
+bool ExplainIn(Engine& engine, LeadId lead, const char* name) {
+  absl::StatusOr<SegmentId> segment = engine.FindSegment(name);
+  if (!Check(segment.status(), "find")) return false;
+  absl::StatusOr<Explanation> why = engine.Explain(lead, *segment);
+  absl::StatusOr<Segment> saved = engine.GetSegment(*segment);
+  if (!Check(why.status(), "explain") || !Check(saved.status(), "get")) {
+    return false;
+  }
+  std::printf("\nexplain lead %llu in \"%s\": %s\n",
+              static_cast<unsigned long long>(lead), name,
+              why->member ? "member" : "not a member");
+  PrintOutcomes(why->conditions, saved->definition.filters, 0);
+  return true;
 }
 
 // "2026-09-21" for a unix time.
@@ -337,19 +376,9 @@ int Demo(const Args& args) {
   std::printf("clock + 1 day: %.1f ms, %s membership changes\n", Millis(t),
               Thousands(tomorrow->changes.size()).c_str());
 
-  absl::StatusOr<SegmentId> segment = engine.FindSegment("US VIP prospects");
-  if (!Check(segment.status(), "find")) return 1;
-  absl::StatusOr<Explanation> why = engine.Explain(lead, *segment);
-  absl::StatusOr<Segment> saved = engine.GetSegment(*segment);
-  if (!Check(why.status(), "explain") || !Check(saved.status(), "get"))
+  if (!ExplainIn(engine, lead, "US VIP prospects") ||
+      !ExplainIn(engine, lead, "Reachable NA prospects")) {
     return 1;
-  std::printf("\nexplain lead %llu in \"US VIP prospects\": %s\n",
-              static_cast<unsigned long long>(lead),
-              why->member ? "member" : "not a member");
-  for (const ConditionOutcome& c : why->conditions) {
-    std::printf("  [%zu] %-28s %-5s value %s\n", c.index,
-                Describe(saved->definition.filters[c.index]).c_str(),
-                c.held ? "held" : "no", Show(c.value).c_str());
   }
   return RunCampaign(engine) ? 0 : 1;
 }

@@ -261,6 +261,13 @@ std::vector<NamedSegment> DemoSegments() {
        Field("stage", Op::kNotIn, Strings({"customer", "churned"})),
        Field("email", Op::kNotContains, std::string("student")),
        Field("mrr", Op::kGt, int64_t{100})});
+  add("Reachable NA prospects", "nested groups",
+      {Field("country", Op::kIn, Strings({"US", "CA"})),
+       Condition::Any({Field("tags", Op::kHas, std::string("vip")),
+                       Field("score", Op::kGte, int64_t{500})}),
+       Condition::Not(Condition::Any(
+           {Field("stage", Op::kIn, Strings({"churned", "lost"})),
+            Field("tags", Op::kHas, std::string("unsubscribed"))}))});
   return out;
 }
 

@@ -36,7 +36,8 @@ struct NamedSegment {
   SegmentDefinition definition;
   std::string family;  // which condition family it shows
 };
-// A dozen segments: one per condition family and a few with 4-6 conditions.
+// A dozen segments: one per condition family, a few with 4-6 conditions
+// and one with nested groups ("Reachable NA prospects").
 std::vector<NamedSegment> DemoSegments();
 
 // The 5-condition segment of the performance targets: country in, tag has,

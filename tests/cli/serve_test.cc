@@ -31,7 +31,7 @@ TEST_CASE("audience serve --demo serves the demo with a generated token",
       (dir / "stderr"));
   std::optional<std::string> listening = serve.ReadLine(60000);
   REQUIRE(listening);
-  CHECK(listening->find("(2,000 leads, 15 segments)") != std::string::npos);
+  CHECK(listening->find("(2,000 leads, 16 segments)") != std::string::npos);
   std::optional<std::string> token_line = serve.ReadLine(5000);
   REQUIRE(token_line);
   REQUIRE(token_line->rfind("token: ", 0) == 0);
