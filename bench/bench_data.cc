@@ -111,9 +111,67 @@ void Must(const absl::Status& status) {
   }
 }
 
-EngineCore& SyntheticCore(uint64_t leads) {
-  static auto* cores = new std::map<uint64_t, std::unique_ptr<EngineCore>>();
-  auto it = cores->find(leads);
+SegmentDefinition GroupedSegment(int i, int total, std::mt19937_64& rng) {
+  auto pick = [&](const std::vector<std::string>& v) {
+    return v[rng() % v.size()];
+  };
+  auto num = [&](int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo));
+  };
+  SegmentDefinition d;
+  d.name = "grouped " + std::to_string(i);
+  if (i < total / 10) {  // in place of a score segment: score inside groups
+    const int64_t t = num(0, 1000);
+    switch (i % 4) {
+      case 0:  // a bound inside an any
+        d.filters = {Condition::Any({Field("score", Op::kGte, t),
+                                     Field("tags", Op::kHas, pick(kTags))})};
+        break;
+      case 1:  // a range beside a not
+        d.filters = {Condition::All(
+            {Field("score", Op::kBetween,
+                   std::vector<Scalar>{t, t + num(10, 200)}),
+             Condition::Not(Field("stage", Op::kEq, pick(kStages)))})};
+        break;
+      case 2:  // a negated any of a bound and a tag, beside a keyword
+        d.filters = {Field("country", Op::kEq, pick(kCountries)),
+                     Condition::Not(Condition::Any(
+                         {Field("score", Op::kLt, t),
+                          Field("tags", Op::kHas, pick(kTags))}))};
+        break;
+      default:  // nested: any of two alls
+        d.filters = {Condition::Any(
+            {Condition::All({Field("score", Op::kGte, t),
+                             Field("plan", Op::kEq, pick(kPlans))}),
+             Condition::All({Field("score", Op::kLt, num(0, 300)),
+                             Field("opted_in", Op::kEq, true)})})};
+    }
+    return d;
+  }
+  // In place of a two-condition mixed segment: the same fields, grouped.
+  switch (i % 3) {
+    case 0:
+      d.filters = {Condition::Any({Field("country", Op::kEq, pick(kCountries)),
+                                   Field("tags", Op::kHas, pick(kTags))})};
+      break;
+    case 1:
+      d.filters = {Field("plan", Op::kIn,
+                         std::vector<Scalar>{pick(kPlans), pick(kPlans)}),
+                   Condition::Not(Field("stage", Op::kEq, pick(kStages)))};
+      break;
+    default:
+      d.filters = {Condition::Not(Condition::Any(
+          {Field("tags", Op::kHas, pick(kTags)),
+           Condition::All({Field("opted_in", Op::kEq, true),
+                           Field("country", Op::kEq, pick(kCountries))})}))};
+  }
+  return d;
+}
+
+EngineCore& SyntheticCore(uint64_t leads, int instance) {
+  static auto* cores =
+      new std::map<std::pair<uint64_t, int>, std::unique_ptr<EngineCore>>();
+  auto it = cores->find({leads, instance});
   if (it != cores->end()) return *it->second;
   synthetic::Options options;
   options.leads = leads;
@@ -129,7 +187,8 @@ EngineCore& SyntheticCore(uint64_t leads) {
       !core->LoadEvents(synthetic::EventsNdjson(options), "events").ok()) {
     std::abort();
   }
-  return *cores->emplace(leads, std::move(core)).first->second;
+  return *cores->emplace(std::pair{leads, instance}, std::move(core))
+              .first->second;
 }
 
 }  // namespace audience::bench

@@ -14,8 +14,10 @@
 
 namespace audience::bench {
 
-// An EngineCore loaded with `leads` synthetic leads and their events.
-EngineCore& SyntheticCore(uint64_t leads);
+// An EngineCore loaded with `leads` synthetic leads and their events, built
+// once per (leads, instance): benchmarks that change the engine's segments
+// differently take different instances.
+EngineCore& SyntheticCore(uint64_t leads, int instance = 0);
 
 // The environment variable `name` as a number, or `fallback` when unset.
 uint64_t EnvOr(const char* name, uint64_t fallback);
@@ -37,6 +39,13 @@ Condition Field(std::string field, Op op, Operand value = {});
 // within days), the rest mix two conditions over keywords, tags, numbers
 // and email suffixes.
 SegmentDefinition MixedSegment(int i, int total, std::mt19937_64& rng);
+
+// The i-th segment of the mix expressed with groups (design.md §2.1), to
+// replace MixedSegment(i, ...) like for like: in place of a score segment
+// (the first tenth), score inside groups (a bound inside an any, a range
+// beside a not, a negated any, an any of two alls); in place of a mixed
+// one, the same kinds of fields grouped.
+SegmentDefinition GroupedSegment(int i, int total, std::mt19937_64& rng);
 
 }  // namespace audience::bench
 

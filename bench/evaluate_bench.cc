@@ -10,6 +10,9 @@
 //     mrr_between         mrr between [300, 499.99] (double)
 //     email_ends_with     email ends_with @gmail.com (a full string scan)
 //     opened_17_in_30d    did email_open object 17 within 30 days
+//     any_of_three        any(country eq DE, tags has vip, score >= 900)
+//     in_and_not_any      country in [US, CA] and not (stage in [churned,
+//                         lost] or tags has unsubscribed)
 //   BM_ScanFloor/<columns>/<leads>  a plain read of the columns a case uses:
 //     the cost of touching every row once, for comparison
 //
@@ -58,14 +61,31 @@ SegmentDefinition Case(int index) {
     case 6:
       return One(
           Condition::Field("email", Op::kEndsWith, std::string("@gmail.com")));
-    default:
+    case 7:
       return One(Condition::Activity("email_open", Op::kDid, 17, 1, 30));
+    case 8:
+      return One(Condition::Any(
+          {Condition::Field("country", Op::kEq, std::string("DE")),
+           Condition::Field("tags", Op::kHas, std::string("vip")),
+           Condition::Field("score", Op::kGte, int64_t{900})}));
+    default: {
+      SegmentDefinition d;
+      d.filters = {
+          Condition::Field("country", Op::kIn, Strings({"US", "CA"})),
+          Condition::Not(Condition::Any(
+              {Condition::Field("stage", Op::kIn, Strings({"churned", "lost"})),
+               Condition::Field("tags", Op::kHas,
+                                std::string("unsubscribed"))}))};
+      return d;
+    }
   }
 }
 
 const char* kCaseNames[] = {
-    "five_conditions",    "keyword_in",  "tag_has",         "score_gte",
-    "created_within_90d", "mrr_between", "email_ends_with", "opened_17_in_30d"};
+    "five_conditions", "keyword_in",         "tag_has",
+    "score_gte",       "created_within_90d", "mrr_between",
+    "email_ends_with", "opened_17_in_30d",   "any_of_three",
+    "in_and_not_any"};
 
 // The count the slow, obvious way: every live row, every condition, one
 // row at a time.
@@ -141,7 +161,7 @@ void Sizes(benchmark::internal::Benchmark* b, int cases) {
   b->Unit(benchmark::kMillisecond);
 }
 
-BENCHMARK(BM_Evaluate)->Apply([](auto* b) { Sizes(b, 8); });
+BENCHMARK(BM_Evaluate)->Apply([](auto* b) { Sizes(b, 10); });
 BENCHMARK(BM_ScanFloor)->Apply([](auto* b) { Sizes(b, 2); });
 
 }  // namespace

@@ -5,7 +5,10 @@
 // point-evaluated for the changed lead, every windowed segment re-evaluated
 // on a clock advance).
 //
-//   BM_PatchScore/<path>/<kind>  one score patch; p50_us / p99_us counters.
+//   BM_PatchScore/<path>/<kind>/<mix>  one score patch; p50_us / p99_us
+//       counters. mix 0: the flat segments; mix 1: one segment in ten
+//       (1,000) replaced like for like by one with groups (bench_data.h
+//       GroupedSegment: 100 of them read score inside groups).
 //       kind 0 ("step"): the score moves by -25..+25, as lead-scoring points
 //       do; kind 1 ("random"): a new score drawn from 0..999, the worst
 //       case (a third of the score segments' bounds lie in between)
@@ -33,23 +36,29 @@ const uint64_t kLeads = EnvOr("AUDIENCE_BENCH_LEADS", 1'000'000);
 const int kSegments =
     static_cast<int>(EnvOr("AUDIENCE_BENCH_SEGMENTS", 10'000));
 
-EngineCore& Core() {
-  static EngineCore* core = [] {
-    EngineCore& c = SyntheticCore(kLeads);
-    std::mt19937_64 rng(7);
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < kSegments; ++i) {
-      if (!c.CreateSegment(MixedSegment(i, kSegments, rng)).ok()) {
-        std::abort();
-      }
-    }
-    std::fprintf(
-        stderr, "defined %d segments in %.1f s\n", kSegments,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count());
-    return &c;
-  }();
-  return *core;
+// The engine with the segment mix; `grouped` replaces one segment in ten
+// (1,000 of 10,000) by one with groups (GroupedSegment), in an engine of
+// its own, so both mixes are measured in one run.
+EngineCore& Core(bool grouped = false) {
+  static EngineCore* cores[2] = {nullptr, nullptr};
+  EngineCore*& core = cores[grouped];
+  if (core != nullptr) return *core;
+  EngineCore& c = SyntheticCore(kLeads, grouped ? 1 : 0);
+  std::mt19937_64 rng(7);
+  std::mt19937_64 group_rng(17);
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kSegments; ++i) {
+    SegmentDefinition def = MixedSegment(i, kSegments, rng);
+    if (grouped && i % 10 == 5) def = GroupedSegment(i, kSegments, group_rng);
+    if (!c.CreateSegment(def).ok()) std::abort();
+  }
+  std::fprintf(
+      stderr, "defined %d segments (%s) in %.1f s\n", kSegments,
+      grouped ? "1 in 10 grouped" : "flat",
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count());
+  core = &c;
+  return c;
 }
 
 LeadPatch ScorePatch(const EngineCore& core, std::mt19937_64& rng,
@@ -69,7 +78,7 @@ LeadPatch ScorePatch(const EngineCore& core, std::mt19937_64& rng,
 }
 
 void BM_PatchScore(benchmark::State& state) {
-  EngineCore& core = Core();
+  EngineCore& core = Core(state.range(2) == 1);
   core.set_incremental_index(state.range(0) == 1);
   std::mt19937_64 rng(11);
   std::vector<double> micros;
@@ -92,15 +101,17 @@ void BM_PatchScore(benchmark::State& state) {
   core.set_incremental_index(true);
 }
 BENCHMARK(BM_PatchScore)
-    ->ArgNames({"incremental", "random"})
-    ->Args({1, 0})
-    ->Args({1, 1})
+    ->ArgNames({"incremental", "random", "grouped"})
+    ->Args({1, 0, 0})
+    ->Args({1, 1, 0})
+    ->Args({1, 0, 1})
+    ->Args({1, 1, 1})
     ->Iterations(20000)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_PatchScore)
-    ->ArgNames({"incremental", "random"})
-    ->Args({0, 0})
-    ->Args({0, 1})
+    ->ArgNames({"incremental", "random", "grouped"})
+    ->Args({0, 0, 0})
+    ->Args({0, 1, 0})
     ->Iterations(300)
     ->Unit(benchmark::kMicrosecond);
 

@@ -75,6 +75,18 @@ void TermPredicate::Filter(const EvalContext& ctx, Roaring& rows) const {
 }
 
 bool TermPredicate::Matches(const EvalContext& ctx, Row row) const {
+  // One value (eq, has, a one-item list): a lookup, no allocation; point
+  // evaluation runs for every segment a change re-checks.
+  if (folded_.size() == 1) {
+    std::optional<uint32_t> term = dictionary(ctx).FindTerm(folded_[0]);
+    bool positive = false;
+    if (term) {
+      positive = is_tags_
+                     ? ctx.store.tag_column(field_).HasTerm(row, *term)
+                     : ctx.store.keyword_column(field_).TermAt(row) == term;
+    }
+    return positive != negate_;
+  }
   bool missing;
   std::vector<uint32_t> terms = Terms(ctx, &missing);
   bool positive;
