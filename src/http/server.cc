@@ -268,6 +268,16 @@ class Server::Impl {
   // the change stream. Routes with a body go on to the handlers above.
   HandlerResponse PreRoute(const httplib::Request& req,
                            httplib::Response& res) {
+    if (!AnswerBeforeBody(req, res)) return HandlerResponse::Unhandled;
+    // A body sent with a request answered here stays unread on the
+    // connection, where it would be read as the next request.
+    if (HasBody(req)) CurrentConnection()->close_after_response = true;
+    return HandlerResponse::Handled;
+  }
+
+  // Answers `req` if it needs no body; false for static files and for the
+  // routes that read one.
+  bool AnswerBeforeBody(const httplib::Request& req, httplib::Response& res) {
     ConnectionState* state = CurrentConnection();
     const std::string& path = req.path;
     if (path == "/healthz" || path == "/metrics") {
@@ -284,12 +294,11 @@ class Server::Impl {
       } else {
         res.set_content(Metrics(), "text/plain; version=0.0.4");
       }
-      if (HasBody(req)) state->close_after_response = true;
-      return HandlerResponse::Handled;
+      return true;
     }
     if (path != "/v1" && !StartsWith(path, "/v1/")) {
       state->route = "static";
-      return HandlerResponse::Unhandled;  // static files, or 404
+      return false;  // static files, or 404
     }
     if (!Authorized(req)) {
       state->route = "unauthorized";
@@ -297,27 +306,19 @@ class Server::Impl {
                         "missing or wrong bearer token: send "
                         "\"Authorization: Bearer <token>\"")));
       res.set_header("WWW-Authenticate", "Bearer");
-      if (HasBody(req)) state->close_after_response = true;
-      return HandlerResponse::Handled;
+      return true;
     }
     if (path == "/v1/changes" && req.method == "GET") {
       state->route = "/v1/changes";
       StartChangeStream(req, res);
-      return HandlerResponse::Handled;
+      return true;
     }
-    if (req.method == "GET" || req.method == "HEAD" ||
-        (req.method == "DELETE" && !HasBody(req))) {
-      SetReply(res, Dispatch(req));
-      if (HasBody(req)) state->close_after_response = true;
-      return HandlerResponse::Handled;
-    }
-    if (req.method != "POST" && req.method != "PUT" && req.method != "PATCH" &&
-        req.method != "DELETE") {
-      SetReply(res, Dispatch(req));  // 404 or 405 from the router
-      if (HasBody(req)) state->close_after_response = true;
-      return HandlerResponse::Handled;
-    }
-    return HandlerResponse::Unhandled;
+    const bool reads_body = req.method == "POST" || req.method == "PUT" ||
+                            req.method == "PATCH" ||
+                            (req.method == "DELETE" && HasBody(req));
+    if (reads_body) return false;
+    SetReply(res, Dispatch(req));  // GET, HEAD, DELETE; 404/405 for others
+    return true;
   }
 
   bool Authorized(const httplib::Request& req) const {
