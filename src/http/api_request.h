@@ -18,7 +18,9 @@ struct ApiRequest {
   std::string path;    // "/v1/segments/7", percent-decoded
   // Query parameters, percent-decoded; a repeated name keeps its first value.
   std::map<std::string, std::string, std::less<>> query;
-  std::string body;
+  // The request's body, owned by the HTTP library's request, which outlives
+  // the handling (bulk uploads reach 64 MiB: not copied).
+  std::string_view body;
   // Filled by the router: the {name} segments of the matched pattern.
   std::vector<std::pair<std::string, std::string>> params;
 

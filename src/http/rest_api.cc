@@ -438,10 +438,11 @@ ApiReply RestApi::RunRoute(const Route& route,
 
   if (route.body != BodyKind::kNoBody) {
     simdjson::dom::element body;
-    if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    if (request.body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
       return ApiReply::Error(BodyError("expected a JSON object, got nothing"));
     }
-    if (auto error = w->parser.parse(request.body).get(body)) {
+    if (auto error = w->parser.parse(request.body.data(), request.body.size())
+                         .get(body)) {
       return ApiReply::Error(BodyError(
           StrCat("malformed JSON (", simdjson::error_message(error), ")")));
     }
