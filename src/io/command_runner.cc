@@ -568,15 +568,20 @@ class CommandRunner::Impl {
     return absl::OkStatus();
   }
 
+  // {"count", "members"}: the size and first ids of a preview.
+  static void WritePreview(const audience::Preview& preview, JsonWriter& out) {
+    out.Key("count").Uint(preview.count);
+    out.Key("members").BeginArray();
+    for (LeadId lead : preview.first_members) out.Uint(lead);
+    out.EndArray();
+  }
+
   absl::Status Preview(object cmd, JsonWriter& out) {
     ASSIGN_OR_RETURN(SegmentDefinition def, DefinitionArg(cmd, false));
     ASSIGN_OR_RETURN(size_t limit, LimitArg(cmd, 20));
     ASSIGN_OR_RETURN(audience::Preview preview,
                      engine_.PreviewSegment(def, limit));
-    out.Key("count").Uint(preview.count);
-    out.Key("members").BeginArray();
-    for (LeadId lead : preview.first_members) out.Uint(lead);
-    out.EndArray();
+    WritePreview(preview, out);
     return absl::OkStatus();
   }
 
@@ -588,10 +593,7 @@ class CommandRunner::Impl {
     ASSIGN_OR_RETURN(size_t limit, LimitArg(cmd, 20));
     ASSIGN_OR_RETURN(audience::Preview preview,
                      engine_.PreviewSegmentUpdate(id, def, limit));
-    out.Key("count").Uint(preview.count);
-    out.Key("members").BeginArray();
-    for (LeadId lead : preview.first_members) out.Uint(lead);
-    out.EndArray();
+    WritePreview(preview, out);
     out.Key("entering").Uint(preview.entering);
     out.Key("leaving").Uint(preview.leaving);
     return absl::OkStatus();
