@@ -34,6 +34,21 @@ function viewContext(mine) {
       changeListeners.add(fn);
       viewDisposers.push(() => changeListeners.delete(fn));
     },
+    // Calls reload() once a burst of membership changes (of `segment`
+    // only, when given) or a resync has settled for `delay` ms, at most
+    // once per `delay`; a failed reload waits for the next change.
+    reloadOnChange(reload, {delay = 250, segment = null} = {}) {
+      let timer = null;
+      this.onChange((type, data) => {
+        if (type === 'change' && segment !== null && data.segment_id !== segment) return;
+        if ((type !== 'change' && type !== 'resync') || timer) return;
+        timer = setTimeout(() => {
+          timer = null;
+          Promise.resolve().then(reload).catch(() => {});
+        }, delay);
+      });
+      if (mine === generation) viewDisposers.push(() => clearTimeout(timer));
+    },
   };
 }
 let viewDisposers = [];

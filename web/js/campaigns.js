@@ -16,7 +16,6 @@ export async function show(main, params, context) {
   let audiences = new Map(); // campaign id -> count, or an ApiError
   let segments = [];
   let alive = true;
-  let refreshTimer = null;
 
   async function loadCampaigns() {
     const {campaigns: list} = await api.get('/v1/campaigns');
@@ -205,11 +204,7 @@ export async function show(main, params, context) {
 
   // Membership changes move audiences: refresh the sizes, at most once a
   // second. A resync means we may have missed anything: reload the table.
-  context.onChange((type) => {
-    if (type !== 'change' && type !== 'resync') return;
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(reloadTable, 1000);
-  });
+  context.reloadOnChange(reloadTable, {delay: 1000});
 
   renderRows();
   renderPickers();
@@ -221,7 +216,6 @@ export async function show(main, params, context) {
 
   return () => {
     alive = false;
-    clearTimeout(refreshTimer);
     closeDialogs(main);
   };
 }

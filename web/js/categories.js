@@ -18,7 +18,6 @@ export async function show(main, params, context) {
   let usage = new Map(); // folded category name -> number of segments
   let renaming = null; // id of the category whose row is being renamed
   let alive = true;
-  let refreshTimer = null;
 
   async function load() {
     const [c, s] = await Promise.all([api.get('/v1/categories'), api.get('/v1/segments')]);
@@ -212,20 +211,12 @@ export async function show(main, params, context) {
 
   // Membership changes say segments were created, edited or deleted: the
   // counts may have moved. Categories themselves send no event.
-  context.onChange((type) => {
-    if (type !== 'change' && type !== 'resync') return;
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(async () => {
-      try {
-        const s = await api.get('/v1/segments');
-        if (!alive) return;
-        usage = countUsage(s.segments);
-        refreshCounts();
-      } catch {
-        // The next change or a reload tries again; the counts stay as shown.
-      }
-    }, 1000);
-  });
+  context.reloadOnChange(async () => {
+    const s = await api.get('/v1/segments');
+    if (!alive) return;
+    usage = countUsage(s.segments);
+    refreshCounts();
+  }, {delay: 1000});
 
   renderRows();
   render(main,
@@ -241,7 +232,6 @@ export async function show(main, params, context) {
 
   return () => {
     alive = false;
-    clearTimeout(refreshTimer);
     closeDialogs(main);
   };
 }

@@ -72,6 +72,9 @@ export async function show(main, params, context) {
           : await api.post('/v1/segments/preview?limit=1', body);
       if (seq !== previewSeq) return;
       builder.setError(null);
+      // A preview that works again clears what the last preview said (a
+      // Save's message stays until the next Save).
+      if (formError.dataset.from === 'preview') formError.hidden = true;
       const parts = [h('strong', {}, `Audience: ${count(answer.count)} leads`)];
       if (editing) {
         parts.push(h('span', {class: 'changes'},
@@ -96,8 +99,8 @@ export async function show(main, params, context) {
       if (fromSave) view.select('filters');
       return;
     }
-    if (!fromSave && error.code === 'INVALID_ARGUMENT' && /name/.test(error.message)) return;
     formError.textContent = error.message;
+    formError.dataset.from = fromSave ? 'save' : 'preview';
     formError.hidden = false;
   }
 

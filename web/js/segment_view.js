@@ -183,15 +183,5 @@ export async function show(main, params, context) {
     view.element);
 
   await loadStatistics();
-  let timer = null;
-  context.onChange((type, data) => {
-    if (type === 'change' && data.segment_id !== id) return;
-    if (type !== 'change' && type !== 'resync') return;
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      loadStatistics().catch(() => {});
-    }, 500);
-  });
-  return () => clearTimeout(timer);
+  context.reloadOnChange(loadStatistics, {delay: 500, segment: id});
 }

@@ -74,14 +74,5 @@ export async function show(main, params, context) {
   await load();
   // Counts move with every membership change; a burst of changes reloads
   // once (exact counts, whatever was missed while the list loaded).
-  let timer = null;
-  context.onChange((type) => {
-    if (type !== 'change' && type !== 'resync') return;
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      load().catch(() => {});
-    }, 250);
-  });
-  return () => clearTimeout(timer);
+  context.reloadOnChange(load);
 }
