@@ -22,6 +22,18 @@ const std::vector<std::string> kTags = {"newsletter", "vip",   "webinar",
 const std::vector<std::string> kPlans = {"free", "starter", "pro",
                                          "enterprise"};
 
+// Random picks for the segment mixes, from one generator.
+struct Draw {
+  std::mt19937_64& rng;
+  const std::string& Pick(const std::vector<std::string>& v) {
+    return v[rng() % v.size()];
+  }
+  // In [lo, hi).
+  int64_t Between(int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo));
+  }
+};
+
 }  // namespace
 
 uint64_t EnvOr(const char* name, uint64_t fallback) {
@@ -34,17 +46,12 @@ Condition Field(std::string field, Op op, Operand value) {
 }
 
 SegmentDefinition MixedSegment(int i, int total, std::mt19937_64& rng) {
-  auto pick = [&](const std::vector<std::string>& v) {
-    return v[rng() % v.size()];
-  };
-  auto num = [&](int64_t lo, int64_t hi) {
-    return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo));
-  };
+  Draw draw{rng};
   SegmentDefinition d;
   d.name = "segment " + std::to_string(i);
   std::vector<Condition>& f = d.filters;
   if (i < total / 10) {  // score
-    const int64_t t = num(0, 1000);
+    const int64_t t = draw.Between(0, 1000);
     switch (i % 4) {
       case 0:
         f.push_back(Field("score", Op::kGte, t));
@@ -54,51 +61,54 @@ SegmentDefinition MixedSegment(int i, int total, std::mt19937_64& rng) {
         break;
       case 2:
         f.push_back(Field("score", Op::kBetween,
-                          std::vector<Scalar>{t, t + num(10, 200)}));
+                          std::vector<Scalar>{t, t + draw.Between(10, 200)}));
         break;
       default:
         f.push_back(Field("score", Op::kGte, t));
-        f.push_back(Field("country", Op::kEq, pick(kCountries)));
+        f.push_back(Field("country", Op::kEq, draw.Pick(kCountries)));
     }
   } else if (i < total / 10 + total / 100) {  // clock windows
     if (i % 2 == 0) {
       f.push_back(Field("created_at", Op::kWithinLast,
-                        Duration{num(1, 120), Duration::Unit::kDays}));
+                        Duration{draw.Between(1, 120), Duration::Unit::kDays}));
     } else {
       f.push_back(Condition::Activity(
-          pick({"email_open", "page_visit", "email_click", "form_submit"}),
-          Op::kDid, std::nullopt, 1, num(1, 30)));
+          draw.Pick({"email_open", "page_visit", "email_click", "form_submit"}),
+          Op::kDid, std::nullopt, 1, draw.Between(1, 30)));
     }
   } else {
     switch (i % 6) {
       case 0:
-        f.push_back(Field("country", Op::kEq, pick(kCountries)));
-        f.push_back(Field("stage", Op::kNeq, pick(kStages)));
+        f.push_back(Field("country", Op::kEq, draw.Pick(kCountries)));
+        f.push_back(Field("stage", Op::kNeq, draw.Pick(kStages)));
         break;
       case 1:
-        f.push_back(Field("tags", Op::kHas, pick(kTags)));
-        f.push_back(Field("stage", Op::kEq, pick(kStages)));
+        f.push_back(Field("tags", Op::kHas, draw.Pick(kTags)));
+        f.push_back(Field("stage", Op::kEq, draw.Pick(kStages)));
         break;
       case 2:
-        f.push_back(Field("plan", Op::kIn,
-                          std::vector<Scalar>{pick(kPlans), pick(kPlans)}));
-        f.push_back(Field("country", Op::kEq, pick(kCountries)));
+        f.push_back(
+            Field("plan", Op::kIn,
+                  std::vector<Scalar>{draw.Pick(kPlans), draw.Pick(kPlans)}));
+        f.push_back(Field("country", Op::kEq, draw.Pick(kCountries)));
         break;
       case 3:
         f.push_back(Field("opted_in", Op::kEq, true));
-        f.push_back(Field("tags", Op::kHasAny,
-                          std::vector<Scalar>{pick(kTags), pick(kTags)}));
+        f.push_back(
+            Field("tags", Op::kHasAny,
+                  std::vector<Scalar>{draw.Pick(kTags), draw.Pick(kTags)}));
         break;
       case 4:
-        f.push_back(Field("mrr", Op::kGte, static_cast<double>(num(0, 500))));
-        f.push_back(Field("plan", Op::kNeq, pick(kPlans)));
+        f.push_back(
+            Field("mrr", Op::kGte, static_cast<double>(draw.Between(0, 500))));
+        f.push_back(Field("plan", Op::kNeq, draw.Pick(kPlans)));
         break;
       default:
         f.push_back(Field("email", Op::kEndsWith,
-                          pick({".com", ".io", ".org", ".de"})));
-        f.push_back(
-            Field("country", Op::kIn,
-                  std::vector<Scalar>{pick(kCountries), pick(kCountries)}));
+                          draw.Pick({".com", ".io", ".org", ".de"})));
+        f.push_back(Field(
+            "country", Op::kIn,
+            std::vector<Scalar>{draw.Pick(kCountries), draw.Pick(kCountries)}));
     }
   }
   return d;
@@ -112,38 +122,34 @@ void Must(const absl::Status& status) {
 }
 
 SegmentDefinition GroupedSegment(int i, int total, std::mt19937_64& rng) {
-  auto pick = [&](const std::vector<std::string>& v) {
-    return v[rng() % v.size()];
-  };
-  auto num = [&](int64_t lo, int64_t hi) {
-    return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo));
-  };
+  Draw draw{rng};
   SegmentDefinition d;
   d.name = "grouped " + std::to_string(i);
   if (i < total / 10) {  // in place of a score segment: score inside groups
-    const int64_t t = num(0, 1000);
+    const int64_t t = draw.Between(0, 1000);
     switch (i % 4) {
       case 0:  // a bound inside an any
-        d.filters = {Condition::Any({Field("score", Op::kGte, t),
-                                     Field("tags", Op::kHas, pick(kTags))})};
+        d.filters = {
+            Condition::Any({Field("score", Op::kGte, t),
+                            Field("tags", Op::kHas, draw.Pick(kTags))})};
         break;
       case 1:  // a range beside a not
         d.filters = {Condition::All(
             {Field("score", Op::kBetween,
-                   std::vector<Scalar>{t, t + num(10, 200)}),
-             Condition::Not(Field("stage", Op::kEq, pick(kStages)))})};
+                   std::vector<Scalar>{t, t + draw.Between(10, 200)}),
+             Condition::Not(Field("stage", Op::kEq, draw.Pick(kStages)))})};
         break;
       case 2:  // a negated any of a bound and a tag, beside a keyword
-        d.filters = {Field("country", Op::kEq, pick(kCountries)),
+        d.filters = {Field("country", Op::kEq, draw.Pick(kCountries)),
                      Condition::Not(Condition::Any(
                          {Field("score", Op::kLt, t),
-                          Field("tags", Op::kHas, pick(kTags))}))};
+                          Field("tags", Op::kHas, draw.Pick(kTags))}))};
         break;
       default:  // nested: any of two alls
         d.filters = {Condition::Any(
             {Condition::All({Field("score", Op::kGte, t),
-                             Field("plan", Op::kEq, pick(kPlans))}),
-             Condition::All({Field("score", Op::kLt, num(0, 300)),
+                             Field("plan", Op::kEq, draw.Pick(kPlans))}),
+             Condition::All({Field("score", Op::kLt, draw.Between(0, 300)),
                              Field("opted_in", Op::kEq, true)})})};
     }
     return d;
@@ -151,19 +157,22 @@ SegmentDefinition GroupedSegment(int i, int total, std::mt19937_64& rng) {
   // In place of a two-condition mixed segment: the same fields, grouped.
   switch (i % 3) {
     case 0:
-      d.filters = {Condition::Any({Field("country", Op::kEq, pick(kCountries)),
-                                   Field("tags", Op::kHas, pick(kTags))})};
+      d.filters = {
+          Condition::Any({Field("country", Op::kEq, draw.Pick(kCountries)),
+                          Field("tags", Op::kHas, draw.Pick(kTags))})};
       break;
     case 1:
-      d.filters = {Field("plan", Op::kIn,
-                         std::vector<Scalar>{pick(kPlans), pick(kPlans)}),
-                   Condition::Not(Field("stage", Op::kEq, pick(kStages)))};
+      d.filters = {
+          Field("plan", Op::kIn,
+                std::vector<Scalar>{draw.Pick(kPlans), draw.Pick(kPlans)}),
+          Condition::Not(Field("stage", Op::kEq, draw.Pick(kStages)))};
       break;
     default:
       d.filters = {Condition::Not(Condition::Any(
-          {Field("tags", Op::kHas, pick(kTags)),
-           Condition::All({Field("opted_in", Op::kEq, true),
-                           Field("country", Op::kEq, pick(kCountries))})}))};
+          {Field("tags", Op::kHas, draw.Pick(kTags)),
+           Condition::All(
+               {Field("opted_in", Op::kEq, true),
+                Field("country", Op::kEq, draw.Pick(kCountries))})}))};
   }
   return d;
 }
