@@ -1,7 +1,9 @@
 // Segment CRUD: create reports initial members, update replaces the whole
 // definition and reports the difference, rename keeps references, delete is
 // refused while referenced and reports members as left, ids are never
-// reused, and GetSegment / ListSegments / FindSegment report what was saved.
+// reused, GetSegment / ListSegments / FindSegment report what was saved, an
+// edit can be previewed (PreviewSegmentUpdate: who would enter and leave)
+// and Usage names what a delete would affect.
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -233,6 +235,86 @@ TEST_CASE("segment ids are never reused", "[engine]") {
   std::vector<SegmentId> listed;
   for (const Segment& s : engine->ListSegments()) listed.push_back(s.id);
   CHECK(listed == std::vector<SegmentId>{third, fourth});
+}
+
+TEST_CASE(
+    "an update preview counts who would enter and leave and changes "
+    "nothing",
+    "[engine]") {
+  auto engine = Scores();
+  const SegmentId high =
+      MakeSegment(*engine, Def("high", {F("score", Op::kGte, int64_t{30})}));
+  // Manual decisions survive an edit: 10 added, 50 removed.
+  REQUIRE_OK(engine->AddToSegment(high, 10));
+  REQUIRE_OK(engine->RemoveFromSegment(high, 50));
+  REQUIRE(MembersOf(*engine, high) == Ids({10, 30, 40}));
+
+  const SegmentDefinition lower =
+      Def("high", {F("score", Op::kGte, int64_t{20})});
+  auto preview = engine->PreviewSegmentUpdate(high, lower, 2);
+  REQUIRE_OK(preview);
+  CHECK(preview->count == 4);  // 10 (added), 20, 30, 40; 50 stays removed
+  CHECK(preview->first_members == std::vector<LeadId>{10, 20});
+  CHECK(preview->entering == 1);
+  CHECK(preview->leaving == 0);
+  CHECK(MembersOf(*engine, high) == Ids({10, 30, 40}));
+
+  auto narrower = engine->PreviewSegmentUpdate(
+      high, Def("renamed", {F("score", Op::kGte, int64_t{45})}), 20);
+  REQUIRE_OK(narrower);
+  CHECK(narrower->count == 1);  // 10 (added); 50 removed
+  CHECK(narrower->entering == 0);
+  CHECK(narrower->leaving == 2);
+
+  // The update itself agrees with its preview.
+  auto updated = engine->UpdateSegment(high, lower);
+  REQUIRE_OK(updated);
+  CHECK(updated->changes.size() == 1);
+  CHECK(MembersOf(*engine, high) == Ids({10, 20, 30, 40}));
+}
+
+TEST_CASE("an update preview is checked as the update would be", "[engine]") {
+  auto engine = Scores();
+  const SegmentId a = MakeSegment(*engine, Def("a", {}));
+  const SegmentId b =
+      MakeSegment(*engine, Def("b", {Condition::Segment("a", Op::kMember)}));
+  REQUIRE_ERROR(engine->PreviewSegmentUpdate(
+                    a, Def("a", {Condition::Segment("b", Op::kMember)}), 20),
+                StatusCode::kInvalidArgument, "would create a cycle");
+  REQUIRE_ERROR(engine->PreviewSegmentUpdate(
+                    a, Def("a", {F("score", Op::kGte, std::string("x"))}), 20),
+                StatusCode::kInvalidArgument, "filters[0]");
+  REQUIRE_ERROR(engine->PreviewSegmentUpdate(99, Def("a", {}), 20),
+                StatusCode::kNotFound, "unknown segment id 99");
+  REQUIRE_ERROR(engine->PreviewSegmentUpdate(a, Def("a", {}), 0),
+                StatusCode::kInvalidArgument, "limit");
+  (void)b;
+}
+
+TEST_CASE("Usage names the campaigns and segments that depend on a segment",
+          "[engine]") {
+  auto engine = Scores();
+  SegmentDefinition base = Def("base", {F("score", Op::kGte, int64_t{30})});
+  base.is_public = true;
+  const SegmentId id = MakeSegment(*engine, base);
+  const SegmentId user = MakeSegment(
+      *engine, Def("user", {Condition::Segment("base", Op::kNotMember)}));
+  auto unused = engine->Usage(user);
+  REQUIRE_OK(unused);
+  CHECK(unused->campaigns.empty());
+  CHECK(unused->segments.empty());
+  CampaignDefinition spring{.name = "Spring", .start = 0, .sources = {"base"}};
+  auto campaign = engine->CreateCampaign(spring);
+  REQUIRE_OK(campaign);
+  CampaignDefinition autumn{
+      .name = "Autumn", .start = 0, .workflow_segments = {"base"}};
+  auto second = engine->CreateCampaign(autumn);
+  REQUIRE_OK(second);
+  auto usage = engine->Usage(id);
+  REQUIRE_OK(usage);
+  CHECK(usage->campaigns == std::vector<CampaignId>{*campaign, *second});
+  CHECK(usage->segments == std::vector<SegmentId>{user});
+  REQUIRE_ERROR(engine->Usage(99), StatusCode::kNotFound, "99");
 }
 
 }  // namespace

@@ -664,5 +664,37 @@ TEST_CASE("field updates move leads in and out of segments", "[filter]") {
   CHECK(MembersOf(*engine, id).empty());
 }
 
+TEST_CASE(
+    "FieldOperators lists what each field type takes, and the engine "
+    "agrees",
+    "[filter]") {
+  auto engine = OpenEngine(kProbeNow);
+  for (FieldType type :
+       {FieldType::kString, FieldType::kKeyword, FieldType::kInt64,
+        FieldType::kDouble, FieldType::kBool, FieldType::kTimestamp,
+        FieldType::kTags}) {
+    const std::string field = "f_" + std::string(FieldTypeName(type));
+    REQUIRE_OK(engine->DefineField(field, type));
+    // Every listed operator is accepted with an operand of the right
+    // shape, and every other field operator is refused.
+    for (int o = 0; o <= static_cast<int>(Op::kHasNone); ++o) {
+      const Op op = static_cast<Op>(o);
+      const auto ops = FieldOperators(type);
+      const bool listed = std::find(ops.begin(), ops.end(), op) != ops.end();
+      auto preview = engine->PreviewSegment(Def("", {F(field, op)}), 1);
+      INFO(field << " " << OpName(op) << ": " << StatusText(preview));
+      if (!listed) {
+        CHECK(!preview.ok());
+        if (!preview.ok()) {
+          CHECK(
+              std::string(preview.status().message()).find("does not apply") !=
+              std::string::npos);
+        }
+      }
+    }
+  }
+  CHECK(FieldOperators(FieldType::kBool).size() == 3);
+}
+
 }  // namespace
 }  // namespace audience::testing
